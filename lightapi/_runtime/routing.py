@@ -1,0 +1,142 @@
+"""Route specs -> Starlette routes: verb dispatch, 405 with Allow, OPTIONS, HEAD (R5.8-R5.10).
+
+Each path is one Starlette ``Route`` that accepts every method and dispatches on a dict, so an
+unserved verb gets our JSON 405 (with ``Allow``) instead of Starlette's plain-text one. Both
+slash forms of a path are routed, without redirects (R5.1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Final
+
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+from lightapi._runtime.db import Database
+from lightapi._runtime.encoding import encode
+from lightapi._runtime.errors import DATABASE_UNAVAILABLE, JSON, answer_failure, error_response
+from lightapi._runtime.handlers import EndpointRuntime, Handler, operation_handler
+from lightapi._runtime.setup import TableSetup
+from lightapi.spec.application import allow_header
+from lightapi.spec.model import (
+    COLLECTION_OPERATIONS,
+    DETAIL_OPERATIONS,
+    RouteKind,
+    RouteSpec,
+)
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+OK_BODY: Final = encode({"status": "ok"})
+READY_TIMEOUT: Final = 2.0
+
+
+def _without_body(handler: Handler) -> Handler:
+    """HEAD: GET's status and headers, Content-Length included, and no body (R5.10)."""
+
+    async def head(request: Request) -> Response:
+        response = await handler(request)
+        response.body = b""
+        return response
+
+    return head
+
+
+def dispatcher(
+    handlers: Mapping[str, Handler], allow: str, name: str, setup: TableSetup
+) -> Endpoint:
+    """One endpoint function per route: pick the verb's handler and render any failure."""
+    table = dict(handlers)
+    if "GET" in table:
+        table["HEAD"] = _without_body(table["GET"])
+    allow_headers = {"Allow": allow}
+
+    async def endpoint(request: Request) -> Response:
+        handler = table.get(request.method)
+        if handler is None:
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers=allow_headers)
+            return error_response(405, "Method Not Allowed", allow_headers)
+        try:
+            if not setup.done:
+                await setup.ensure()
+            return await handler(request)
+        except Exception as error:
+            return answer_failure(error, request, name)
+
+    return endpoint
+
+
+class _AnyMethod:
+    """An ASGI app around an endpoint function, so that Starlette routes every method to it
+    (a plain function would be limited to GET) and our dispatcher answers 405 itself."""
+
+    __slots__ = ("endpoint",)
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+
+def _both_slash_forms(path: str, endpoint: Endpoint) -> list[BaseRoute]:
+    app = _AnyMethod(endpoint)
+    if path == "/":
+        return [Route(path, app)]
+    return [Route(path, app), Route(path + "/", app)]
+
+
+def endpoint_routes(
+    route: RouteSpec, runtime: EndpointRuntime, setup: TableSetup
+) -> list[BaseRoute]:
+    operations = COLLECTION_OPERATIONS if route.kind is RouteKind.COLLECTION else DETAIL_OPERATIONS
+    handlers = {verb: operation_handler(runtime, operations[verb]) for verb in route.methods}
+    endpoint = dispatcher(handlers, allow_header(route.methods), runtime.spec.name, setup)
+    path = route.path.replace("{id}", "{id:int}")
+    return _both_slash_forms(path, endpoint)
+
+
+def health_route(path: str) -> list[BaseRoute]:
+    async def healthz(request: Request) -> Response:
+        return Response(OK_BODY, media_type=JSON)
+
+    return _both_slash_forms(path, _simple_get(healthz))
+
+
+def ready_route(path: str, db: Database, setup: TableSetup) -> list[BaseRoute]:
+    """R19.8: ready when ``SELECT 1`` answers within 2 seconds and tables are set up."""
+
+    def ping(connection: object) -> None:
+        connection.execute(text("SELECT 1"))  # type: ignore[attr-defined]
+
+    async def readyz(request: Request) -> Response:
+        try:
+            await asyncio.wait_for(setup.ensure(), READY_TIMEOUT)
+            await asyncio.wait_for(db.read(ping), READY_TIMEOUT)
+        except Exception:
+            return error_response(503, DATABASE_UNAVAILABLE, {"Retry-After": "1"})
+        return Response(OK_BODY, media_type=JSON)
+
+    return _both_slash_forms(path, _simple_get(readyz))
+
+
+def _simple_get(handler: Handler) -> Endpoint:
+    """GET and HEAD for built-in routes; no middleware, no authentication."""
+    table = {"GET": handler, "HEAD": _without_body(handler)}
+    allow = {"Allow": "GET, HEAD"}
+
+    async def endpoint(request: Request) -> Response:
+        chosen = table.get(request.method)
+        if chosen is not None:
+            return await chosen(request)
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=allow)
+        return error_response(405, "Method Not Allowed", allow)
+
+    return endpoint

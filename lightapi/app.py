@@ -1,0 +1,396 @@
+"""``LightApi``: the composition root, the only module that imports every part (§19).
+
+Phases (R3.1): ``register()`` checks paths and builds tables in the app's own MetaData;
+``build_app()`` compiles the AppSpec (links between endpoints), then turns it into Starlette
+routes over handlers that close over compiled statements, models and encoders.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware as StarletteMiddleware
+from starlette.routing import BaseRoute
+from starlette.types import Receive, Scope, Send
+
+from lightapi._runtime.cors import cors_middleware
+from lightapi._runtime.db import Database
+from lightapi._runtime.encoding import RowEncoder
+from lightapi._runtime.engines import database_summary, engine_from_url
+from lightapi._runtime.errors import http_exception_handler, server_error_handler
+from lightapi._runtime.handlers import EndpointRuntime
+from lightapi._runtime.models import models_for
+from lightapi._runtime.queries import Layout, Statements
+from lightapi._runtime.routing import endpoint_routes, health_route, ready_route
+from lightapi._runtime.setup import TableSetup
+from lightapi._runtime.tables import build_table, map_class
+from lightapi.exceptions import ConfigurationError, LightApiWarning
+from lightapi.rest import RestEndpoint, is_concrete_endpoint
+from lightapi.spec.application import (
+    check_path,
+    compile_app,
+    normalise_path,
+    registration_subject,
+)
+from lightapi.spec.declarations import AppDecl, CorsDecl, RegistrationDecl
+from lightapi.spec.diagnostics import (
+    Diagnostic,
+    collecting,
+    diagnostic,
+    relative_path,
+    report,
+)
+from lightapi.spec.findings import Findings
+from lightapi.spec.model import AppSpec, EndpointSpec, RouteKind, SourceLocation
+
+__all__ = ["LightApi"]
+
+# Declared options whose runtime has not landed yet: building an app that uses one fails loudly
+# instead of silently serving without it.
+_NOT_YET_SERVED = (
+    ("auth", "Meta.authentication"),
+    ("filtering", "Meta.filtering"),
+    ("pagination", "Meta.pagination"),
+    ("cache", "Meta.cache"),
+)
+
+
+def _caller_location(depth: int = 2) -> SourceLocation:
+    frame = sys._getframe(depth)
+    return SourceLocation(file=relative_path(frame.f_code.co_filename), line=frame.f_lineno)
+
+
+class LightApi:
+    """A REST API over registered endpoints; an ASGI application once built."""
+
+    def __init__(
+        self,
+        engine: Engine | AsyncEngine | None = None,
+        database_url: str | None = None,
+        mode: Literal["sync", "async"] | None = None,
+        cors_origins: Iterable[str] | None = None,
+        middlewares: Iterable[Any] | None = None,
+        auth_path: str = "/auth",
+        session_manager: None = None,
+        rate_limiter: Any = None,
+        login_validator: Any = None,
+        use_test_isolation: bool = False,
+        *,
+        jwt_secret: str | None = None,
+        jwt_algorithm: str | None = None,
+        jwt_expiration: int | None = None,
+        jwt_issuer: str | None = None,
+        jwt_audience: str | None = None,
+        jwt_require_exp: bool = False,
+        cors_allow_credentials: bool | None = None,
+        cors_allow_methods: Iterable[str] | None = None,
+        cors_allow_headers: Iterable[str] | None = None,
+        cors_expose_headers: Iterable[str] | None = None,
+        cors_max_age: int = 600,
+        max_body_size: int | None = 1_048_576,
+        openapi_url: str | None = "/openapi.json",
+        docs_url: str | None = "/docs",
+        title: str = "LightAPI",
+        version: str = "1.0.0",
+        description: str | None = None,
+        health_url: str | None = "/healthz",
+        ready_url: str | None = "/readyz",
+        redis_url: str | None = None,
+        cache_backend: Any = None,
+        cache_prefix: str = "lightapi",
+        engine_options: Mapping[str, Any] | None = None,
+        silence: Iterable[str] = (),
+    ) -> None:
+        if session_manager is not None:
+            raise ConfigurationError("session_manager is no longer supported; pass None (R19.3)")
+        if middlewares:
+            raise ConfigurationError("middlewares are not served yet by this LightAPI build")
+        self._location = _caller_location()
+        self._engine = self._resolve_engine(engine, database_url, engine_options)
+        self._check_mode(mode)
+        self._metadata = MetaData()
+        self._registrations: list[tuple[RegistrationDecl, type[RestEndpoint]]] = []
+        self._endpoints: dict[str, type[RestEndpoint]] = {}
+        self._starlette: Starlette | None = None
+        self._compiled: tuple[AppSpec, tuple[Diagnostic, ...]] | None = None
+        self._silence = frozenset(silence)
+        self._cors = (
+            CorsDecl(
+                origins=tuple(cors_origins),
+                allow_credentials=cors_allow_credentials,
+                allow_methods=tuple(cors_allow_methods) if cors_allow_methods else None,
+                allow_headers=tuple(cors_allow_headers) if cors_allow_headers else None,
+                expose_headers=tuple(cors_expose_headers) if cors_expose_headers else None,
+                max_age=cors_max_age,
+            )
+            if cors_origins
+            else None
+        )
+        self._settings = {
+            "auth_path": auth_path,
+            "max_body_size": max_body_size,
+            "openapi_url": openapi_url,
+            "docs_url": docs_url,
+            "health_url": health_url,
+            "ready_url": ready_url,
+            "redis_url": redis_url,
+            "cache_prefix": cache_prefix,
+            "jwt_require_exp": jwt_require_exp,
+            "jwt_secret_configured": bool(jwt_secret or os.environ.get("LIGHTAPI_JWT_SECRET")),
+        }
+        self.title, self.version, self.description = title, version, description
+
+    # -- database ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _resolve_engine(
+        engine: Engine | AsyncEngine | None,
+        database_url: str | None,
+        options: Mapping[str, Any] | None,
+    ) -> Engine | AsyncEngine | None:
+        """R19.2: the engine, else the URL, else LIGHTAPI_DATABASE_URL."""
+        if engine is not None:
+            return engine
+        url = database_url or os.environ.get("LIGHTAPI_DATABASE_URL")
+        if url:
+            return engine_from_url(url, dict(options or {}))
+        if collecting():
+            return None
+        raise ConfigurationError(
+            "No database configured: pass engine= or database_url=, or set LIGHTAPI_DATABASE_URL"
+        )
+
+    def _check_mode(self, mode: str | None) -> None:
+        if mode is None or self._engine is None:
+            return
+        is_async = isinstance(self._engine, AsyncEngine)
+        if mode not in ("sync", "async") or (mode == "async") != is_async:
+            raise ConfigurationError(
+                f"mode={mode!r} does not match the {'async' if is_async else 'sync'} engine"
+            )
+
+    # -- registration (phase R) ---------------------------------------------------------------
+
+    def register(self, mapping: Mapping[str, type[RestEndpoint]]) -> None:
+        """Bind paths to endpoint classes (R19.4) and build their tables in ``self.metadata``."""
+        if self._starlette is not None:
+            raise ConfigurationError("register() called after build_app()")
+        location = _caller_location()
+        found = Findings()
+        if not isinstance(mapping, Mapping):
+            found.add("LA108", "app.register", location, problem="argument is not a mapping",
+                      fix="pass {'/path': EndpointClass}")
+            report(found.items)
+            return
+        valid: list[tuple[str, type[RestEndpoint]]] = []
+        for path, cls in mapping.items():
+            if not isinstance(path, str):
+                found.add("LA108", registration_subject(path), location,
+                          problem=f"key {path!r} is not a str path", fix="use a str path")
+            elif not is_concrete_endpoint(cls):
+                found.add("LA108", registration_subject(path), location,
+                          problem=f"value for {path!r} is not a concrete RestEndpoint subclass",
+                          fix="pass the endpoint class")
+            elif check_path(path, location, found):
+                valid.append((path, cls))
+        report(found.items)
+        if found.has_errors:
+            return
+        for path, cls in valid:
+            spec = cls.__lightapi_spec__
+            assert spec is not None
+            self._registrations.append(
+                (RegistrationDecl(path=path, endpoint=spec, location=location), cls)
+            )
+            self._endpoints.setdefault(normalise_path(path), cls)
+            if spec.table not in self._metadata.tables and not cls.__lightapi_diagnostics__:
+                map_class(cls, build_table(spec, self._metadata))
+        self._compiled = None
+
+    # -- compilation (phase B) ---------------------------------------------------------------
+
+    def _declaration(self) -> AppDecl:
+        return AppDecl(
+            registrations=tuple(item for item, _ in self._registrations),
+            location=self._location,
+            cors=self._cors,
+            database=database_summary(self._engine) if self._engine is not None else None,
+            **self._settings,
+        )
+
+    def __lightapi_compiled__(self) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
+        if self._compiled is None:
+            spec, diagnostics = compile_app(self._declaration())
+            endpoint_diagnostics = tuple(
+                item for _, cls in self._registrations for item in cls.__lightapi_diagnostics__
+            )
+            self._compiled = (spec, tuple(dict.fromkeys((*endpoint_diagnostics, *diagnostics))))
+        return self._compiled
+
+    @property
+    def spec(self) -> AppSpec:
+        """The compiled AppSpec (R3.5); raises SpecError when the app has errors."""
+        spec, diagnostics = self.__lightapi_compiled__()
+        report(diagnostics)
+        return spec
+
+    def check(self, deploy: bool = False) -> tuple[Diagnostic, ...]:
+        """Every diagnostic of the app (R19.7); ``deploy`` adds phase P once it exists."""
+        return self.__lightapi_compiled__()[1]
+
+    # -- building the ASGI app ---------------------------------------------------------------
+
+    def build_app(self) -> Starlette:
+        """Compile, then build the Starlette application once (R19.5)."""
+        if self._starlette is not None:
+            return self._starlette
+        spec, diagnostics = self.__lightapi_compiled__()
+        report(diagnostics)
+        self._emit_warnings(diagnostics)
+        if collecting():
+            return Starlette()
+        self._refuse_unserved(spec)
+        engine = self._engine
+        assert engine is not None
+        db = Database(engine)
+        setup = TableSetup(db, self._metadata)
+        routes = self._routes(spec, db, setup)
+        middleware: list[StarletteMiddleware] = []
+        if spec.cors is not None:
+            middleware.append(cors_middleware(spec.cors))
+        if not db.is_async:
+            setup.run_now()
+        self._starlette = Starlette(
+            routes=routes,
+            middleware=middleware,
+            exception_handlers={HTTPException: http_exception_handler,
+                                Exception: server_error_handler},
+            lifespan=_lifespan(setup) if db.is_async else None,
+        )
+        self._starlette.router.redirect_slashes = False
+        return self._starlette
+
+    def _emit_warnings(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        for item in diagnostics:
+            if not item.is_error and item.code not in self._silence:
+                warnings.warn(str(item), LightApiWarning, stacklevel=3)
+
+    @staticmethod
+    def _refuse_unserved(spec: AppSpec) -> None:
+        for endpoint in spec.endpoints:
+            declared = [name for attr, name in _NOT_YET_SERVED if getattr(endpoint, attr)]
+            if endpoint.reflect != "none":
+                declared.append("Meta.reflect")
+            if endpoint.overrides.hooks or endpoint.overrides.queryset.value != "none":
+                declared.append("method overrides")
+            if declared:
+                raise ConfigurationError(
+                    f"{endpoint.name}: {', '.join(declared)} is declared but not served by this "
+                    "LightAPI build yet"
+                )
+
+    def _runtime(self, spec: EndpointSpec, db: Database) -> EndpointRuntime:
+        table = self._metadata.tables[spec.table]
+        locking = spec.locking.enabled
+        statements = Statements(
+            table,
+            Layout(table, spec.serializer.read, locking),
+            Layout(table, spec.serializer.write, locking),
+            locking=locking,
+        )
+        assert spec.path is not None
+        return EndpointRuntime(
+            spec=spec,
+            path=spec.path,
+            db=db,
+            statements=statements,
+            read=RowEncoder(f"{spec.name}Read", spec.serializer.read),
+            write=RowEncoder(f"{spec.name}Written", spec.serializer.write),
+            models=models_for(self._endpoints[spec.path]),
+            max_body_size=self._settings["max_body_size"],
+        )
+
+    def _routes(self, spec: AppSpec, db: Database, setup: TableSetup) -> list[BaseRoute]:
+        runtimes = {endpoint.name: self._runtime(endpoint, db) for endpoint in spec.endpoints}
+        routes: list[BaseRoute] = []
+        for route in spec.routes:
+            if route.kind in (RouteKind.COLLECTION, RouteKind.DETAIL):
+                assert route.endpoint is not None
+                routes.extend(endpoint_routes(route, runtimes[route.endpoint], setup))
+            elif route.kind is RouteKind.HEALTH:
+                routes.extend(health_route(route.path))
+            elif route.kind is RouteKind.READY:
+                routes.extend(ready_route(route.path, db, setup))
+        return routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An app is an ASGI application: it builds itself on first use."""
+        await self.build_app()(scope, receive, send)
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool = False,
+        reload: bool = False,
+        workers: int = 1,
+        log_level: str = "info",
+    ) -> None:
+        """Build (errors raise before any port is bound) and serve with uvicorn (R19.6)."""
+        if reload or workers > 1:
+            raise ConfigurationError(
+                "reload and workers need an import string: use `lightapi serve module:app --reload`"
+            )
+        application = self.build_app()
+        if collecting():
+            return
+        import uvicorn
+
+        uvicorn.run(
+            application,
+            host=host or os.environ.get("LIGHTAPI_HOST", "127.0.0.1"),
+            port=port or int(os.environ.get("LIGHTAPI_PORT", "8000")),
+            log_level=log_level,
+        )
+
+    # -- read-only views (R19.7) --------------------------------------------------------------
+
+    @property
+    def endpoints(self) -> Mapping[str, type[RestEndpoint]]:
+        return MappingProxyType(dict(self._endpoints))
+
+    @property
+    def engine(self) -> Engine | AsyncEngine | None:
+        return self._engine
+
+    @property
+    def metadata(self) -> MetaData:
+        return self._metadata
+
+
+def _lifespan(setup: TableSetup) -> Any:
+    """Async engines create tables at startup; a failure is logged and retried later."""
+    import contextlib
+    import logging
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        try:
+            await setup.ensure()
+        except Exception as error:
+            logging.getLogger("lightapi").warning(
+                "database unavailable at startup; will retry: %s", error
+            )
+        yield
+
+    return lifespan

@@ -1,0 +1,176 @@
+"""``Field()``: pydantic's Field plus LightAPI's column options, remembering where it was called."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sys
+from collections.abc import Callable
+from typing import Any, Final, TypeVar, overload
+
+import pydantic
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from lightapi.spec.declarations import FieldDecl
+from lightapi.spec.diagnostics import relative_path
+from lightapi.spec.model import MISSING, SourceLocation
+from lightapi.spec.types import TypeRef
+
+__all__ = ["Field"]
+
+_T = TypeVar("_T")
+_PYDANTIC_KEYWORDS: Final = frozenset(inspect.signature(pydantic.Field).parameters) - {"extra"}
+# Keys a plain pydantic.Field(...) files under json_schema_extra that are LightAPI options.
+_COLUMN_OPTIONS: Final = ("foreign_key", "unique", "index")
+_INFO_ATTRIBUTES: Final = (
+    "title", "description", "examples", "alias", "validation_alias", "serialization_alias",
+    "exclude", "json_schema_extra", "frozen", "deprecated", "discriminator",
+)
+
+
+class DeclaredField(FieldInfo):
+    """The FieldInfo that ``lightapi.Field`` returns: pydantic's, plus what pydantic has no slot for."""
+
+    __slots__ = ("lightapi_location", "lightapi_options", "lightapi_unknown")
+
+    lightapi_options: dict[str, Any]
+    lightapi_unknown: tuple[str, ...]
+    lightapi_location: SourceLocation | None
+
+
+@overload
+def Field(
+    default: _T,
+    *,
+    foreign_key: str | None = None,
+    unique: bool = False,
+    index: bool = False,
+    exclude: bool = False,
+    decimal_places: int | None = None,
+    **kwargs: Any,
+) -> _T: ...
+@overload
+def Field(
+    *,
+    default_factory: Callable[[], _T],
+    foreign_key: str | None = None,
+    unique: bool = False,
+    index: bool = False,
+    exclude: bool = False,
+    decimal_places: int | None = None,
+    **kwargs: Any,
+) -> _T: ...
+@overload
+def Field(
+    *,
+    foreign_key: str | None = None,
+    unique: bool = False,
+    index: bool = False,
+    exclude: bool = False,
+    decimal_places: int | None = None,
+    **kwargs: Any,
+) -> Any: ...
+def Field(
+    default: Any = PydanticUndefined,
+    *,
+    foreign_key: str | None = None,
+    unique: bool = False,
+    index: bool = False,
+    exclude: bool = False,
+    decimal_places: int | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Declare a field: every ``pydantic.Field`` keyword plus the column options of R2.8.
+
+    Unknown keywords do not raise here; the endpoint's compiler reports them (LA012) together
+    with every other problem of the class.
+    """
+    caller = sys._getframe(1)
+    known = {key: value for key, value in kwargs.items() if key in _PYDANTIC_KEYWORDS}
+    info = pydantic.Field(
+        default,
+        exclude=exclude or None,
+        decimal_places=decimal_places,
+        **known,
+    )
+    declared = DeclaredField.__new__(DeclaredField)
+    for slot in _all_slots(FieldInfo):
+        if hasattr(info, slot):
+            object.__setattr__(declared, slot, getattr(info, slot))
+    column_options = {"foreign_key": foreign_key, "unique": unique, "index": index}
+    declared.lightapi_options = {key: value for key, value in column_options.items() if value}
+    declared.lightapi_unknown = tuple(key for key in kwargs if key not in _PYDANTIC_KEYWORDS)
+    declared.lightapi_location = SourceLocation(
+        file=relative_path(caller.f_code.co_filename), line=caller.f_lineno
+    )
+    return declared
+
+
+def _all_slots(cls: type) -> list[str]:
+    return [slot for klass in cls.__mro__ for slot in getattr(klass, "__slots__", ())]
+
+
+def field_options(info: FieldInfo) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Every option set on a FieldInfo as ``keyword: value``, and the unknown keywords.
+
+    Works the same for ``lightapi.Field`` and a plain ``pydantic.Field`` (R2.8).
+    """
+    options: dict[str, Any] = {}
+    for item in info.metadata:
+        if dataclasses.is_dataclass(item):
+            options.update(
+                (entry.name, getattr(item, entry.name)) for entry in dataclasses.fields(item)
+            )
+        elif hasattr(item, "__dict__"):
+            options.update(vars(item))
+    for name in _INFO_ATTRIBUTES:
+        value = getattr(info, name, None)
+        if value is not None:
+            options[name] = value
+    unknown: tuple[str, ...] = ()
+    if isinstance(info, DeclaredField):
+        options.update(info.lightapi_options)
+        unknown = info.lightapi_unknown
+    elif isinstance(info.json_schema_extra, dict):
+        extra = dict(info.json_schema_extra)
+        options.update((key, extra.pop(key)) for key in _COLUMN_OPTIONS if key in extra)
+        if extra:
+            options["json_schema_extra"] = extra
+        else:
+            options.pop("json_schema_extra", None)
+    if options.get("exclude") is False:
+        del options["exclude"]
+    return options, unknown
+
+
+def field_declaration(
+    name: str,
+    type_ref: TypeRef | None,
+    type_error: str | None,
+    value: Any,
+    fallback: SourceLocation,
+) -> FieldDecl:
+    """The declaration of one annotated attribute whose class-body value is ``value``."""
+    if not isinstance(value, FieldInfo):
+        return FieldDecl(
+            name=name,
+            type=type_ref,
+            type_error=type_error,
+            default=value,
+            location=fallback,
+        )
+    options, unknown = field_options(info=value)
+    location = fallback
+    if isinstance(value, DeclaredField) and value.lightapi_location is not None:
+        location = value.lightapi_location
+    return FieldDecl(
+        name=name,
+        type=type_ref,
+        type_error=type_error,
+        options=options,
+        unknown_options=unknown,
+        default=MISSING if value.default is PydanticUndefined else value.default,
+        default_factory=value.default_factory,  # type: ignore[arg-type]
+        location=location,
+    )

@@ -1,0 +1,91 @@
+"""``RestEndpoint``: subclass it, annotate fields, and the class compiles into an EndpointSpec.
+
+The class statement is the declaration phase (R2.4): the class is read into an ``EndpointDecl``
+(``lightapi._declare``), compiled by ``lightapi.spec``, and every error is raised at once as
+one ``SpecError`` (or recorded, in collect mode).
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from lightapi._declare import endpoint_declaration, take_defaults
+from lightapi._source import ClassSource
+from lightapi.methods import HttpMethod, declared_verbs
+from lightapi.spec.compile import compile_endpoint
+from lightapi.spec.diagnostics import Diagnostic, report
+from lightapi.spec.model import VERBS, EndpointSpec
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+__all__ = ["HttpMethod", "RestEndpoint"]
+
+
+class _SchemaModel:
+    """``E.__schema_create__`` and friends: the endpoint's pydantic models, built on first use."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __get__(self, instance: object, owner: type[RestEndpoint]) -> type[BaseModel]:
+        from lightapi._runtime.models import models_for
+
+        model: type[BaseModel] = getattr(models_for(owner), self.kind)
+        return model
+
+
+class RestEndpoint:
+    """Base of every endpoint: one annotated class is a table, a schema and a REST resource.
+
+    Automatic columns ``id``, ``created_at``, ``updated_at`` and ``version`` are added to every
+    table (R2.12). A class whose own body sets ``_base_only = True`` is an abstract base.
+    """
+
+    id: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int
+
+    _allowed_methods: ClassVar[frozenset[str]] = frozenset(VERBS)
+    __lightapi_spec__: ClassVar[EndpointSpec | None] = None
+    __lightapi_diagnostics__: ClassVar[tuple[Diagnostic, ...]] = ()
+
+    __schema_create__ = _SchemaModel("create")
+    __schema_read__ = _SchemaModel("read")
+    __schema_update__ = _SchemaModel("update")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        frame = sys._getframe(1)
+        cls.__lightapi_source__ = ClassSource.find(
+            frame.f_code.co_filename, frame.f_lineno, cls.__name__
+        )
+        cls.__lightapi_defaults__ = take_defaults(cls)
+        cls._allowed_methods = declared_verbs(cls) or frozenset(VERBS)
+        cls.__lightapi_spec__ = None
+        cls.__lightapi_diagnostics__ = ()
+        if cls.__dict__.get("_base_only") is True:
+            return
+        spec, diagnostics = compile_endpoint(endpoint_declaration(cls, RestEndpoint))
+        cls.__lightapi_spec__ = spec
+        cls.__lightapi_diagnostics__ = diagnostics
+        report(diagnostics)
+
+    @classmethod
+    def __lightapi_compiled__(cls) -> tuple[EndpointSpec | None, tuple[Diagnostic, ...]]:
+        if cls.__lightapi_spec__ is None:
+            raise TypeError(f"{cls.__qualname__} is not a concrete endpoint")
+        return cls.__lightapi_spec__, cls.__lightapi_diagnostics__
+
+
+def is_concrete_endpoint(value: object) -> bool:
+    """True for a RestEndpoint subclass that compiled (abstract bases are not)."""
+    return (
+        isinstance(value, type)
+        and issubclass(value, RestEndpoint)
+        and value is not RestEndpoint
+        and value.__lightapi_spec__ is not None
+    )

@@ -1,0 +1,37 @@
+"""``to_dict``: a spec as JSON-ready data with a stable key order (R3.6)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import enum
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+
+def to_dict(spec: Any) -> Any:
+    """Dataclasses become dicts in field order; classes and callables print as module.qualname."""
+    if dataclasses.is_dataclass(spec) and not isinstance(spec, type):
+        return {item.name: to_dict(getattr(spec, item.name)) for item in dataclasses.fields(spec)}
+    if isinstance(spec, enum.Enum):
+        return spec.value if isinstance(spec.value, str) else spec.name
+    if isinstance(spec, Mapping):
+        return {str(key): to_dict(value) for key, value in spec.items()}
+    if isinstance(spec, frozenset):
+        return sorted(to_dict(item) for item in spec)
+    if isinstance(spec, (tuple, list)):
+        return [to_dict(item) for item in spec]
+    if isinstance(spec, (datetime.date, datetime.time, decimal.Decimal, uuid.UUID)):
+        return str(spec)
+    if isinstance(spec, type) or callable(spec):
+        module = getattr(spec, "__module__", None) or type(spec).__module__
+        name = getattr(spec, "__qualname__", None) or type(spec).__qualname__
+        return f"{module}.{name}"
+    try:
+        json.dumps(spec)
+    except (TypeError, ValueError):
+        return repr(spec)
+    return spec

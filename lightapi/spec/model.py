@@ -1,0 +1,345 @@
+"""The IR: frozen, comparable data that every consumer reads instead of the user's classes.
+
+The compiler (``compile.py``) is the only producer. Containers are tuples, frozensets or read-only
+mappings, and endpoints refer to each other by name, so a spec can be compared with ``==``, printed
+and dumped to JSON (``to_dict``) without cycles.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Final
+
+EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
+class _Missing(enum.Enum):
+    """Marks "no default" in a FieldSpec (``None`` is a real default)."""
+
+    MISSING = "MISSING"
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final = _Missing.MISSING
+
+
+class Operation(enum.Enum):
+    """What a route does; derived from the allowed verbs (R2.20)."""
+
+    LIST = "list"
+    CREATE = "create"
+    RETRIEVE = "retrieve"
+    REPLACE = "replace"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class ColumnType(enum.Enum):
+    """Column kinds of the type table (R2.6); TIME and JSON come only from reflection."""
+
+    STRING = "str"
+    INTEGER = "int"
+    FLOAT = "float"
+    BOOLEAN = "bool"
+    DATETIME = "datetime"
+    DATE = "date"
+    DECIMAL = "Decimal"
+    UUID = "UUID"
+    TIME = "time"
+    JSON = "json"
+
+
+class FieldOrigin(enum.Enum):
+    DECLARED = "declared"
+    AUTOMATIC = "automatic"
+    REFLECTED = "reflected"
+
+
+class QuerysetKind(enum.Enum):
+    NONE = "none"
+    SYNC = "sync"
+    ASYNC = "async"
+    STATIC = "static"
+
+
+class RouteKind(enum.Enum):
+    COLLECTION = "collection"
+    DETAIL = "detail"
+    LOGIN = "login"
+    TOKEN = "token"
+    HEALTH = "health"
+    READY = "ready"
+    OPENAPI = "openapi"
+    DOCS = "docs"
+
+
+VERBS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+# Which verb serves which operation on which route (R2.20).
+COLLECTION_OPERATIONS: Final = MappingProxyType({"GET": Operation.LIST, "POST": Operation.CREATE})
+DETAIL_OPERATIONS: Final = MappingProxyType(
+    {
+        "GET": Operation.RETRIEVE,
+        "PUT": Operation.REPLACE,
+        "PATCH": Operation.UPDATE,
+        "DELETE": Operation.DELETE,
+    }
+)
+
+AUTOMATIC_COLUMNS: Final = ("id", "created_at", "updated_at", "version")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceLocation:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+UNKNOWN_LOCATION: Final = SourceLocation(file="<unknown>", line=0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Constraints:
+    """Validation constraints shared by the column, the pydantic models and OpenAPI."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    gt: Any = None
+    ge: Any = None
+    lt: Any = None
+    le: Any = None
+    multiple_of: Any = None
+    max_digits: int | None = None
+    decimal_places: int | None = None
+
+    def items(self) -> tuple[tuple[str, Any], ...]:
+        """The constraints that are set, in declaration order of this class."""
+        return tuple(
+            (name, getattr(self, name))
+            for name in CONSTRAINT_NAMES
+            if getattr(self, name) is not None
+        )
+
+
+CONSTRAINT_NAMES: Final = (
+    "min_length",
+    "max_length",
+    "pattern",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "multiple_of",
+    "max_digits",
+    "decimal_places",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForeignKeySpec:
+    table: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSpec:
+    name: str
+    column_type: ColumnType
+    python_type: str
+    nullable: bool
+    required_on_create: bool
+    default: Any = MISSING
+    default_factory: Callable[[], Any] | None = None
+    constraints: Constraints = field(default_factory=Constraints)
+    unique: bool = False
+    index: bool = False
+    primary_key: bool = False
+    foreign_key: ForeignKeySpec | None = None
+    origin: FieldOrigin = FieldOrigin.DECLARED
+    read_only: bool = False
+    description: str | None = None
+    # Other pydantic Field() keywords (title, examples, strict, ...), passed to the models as given.
+    schema_options: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
+    location: SourceLocation = UNKNOWN_LOCATION
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not MISSING or self.default_factory is not None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HookSpec:
+    name: str
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OverridesSpec:
+    hooks: tuple[HookSpec, ...] = ()
+    queryset: QuerysetKind = QuerysetKind.NONE
+
+    def get(self, name: str) -> HookSpec | None:
+        return next((hook for hook in self.hooks if hook.name == name), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthSpec:
+    backend: Any
+    permissions: Mapping[str, Any]
+    jwt_algorithm: str | None = None
+    jwt_expiration: int | None = None
+    jwt_extra_claims: tuple[str, ...] = ()
+    rate_limiter: Any = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FilteringSpec:
+    backends: tuple[Any, ...]
+    fields: tuple[str, ...]
+    search: tuple[str, ...]
+    ordering: tuple[str, ...]
+    operators: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY_MAPPING)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaginationSpec:
+    style: str
+    page_size: int
+    max_page_size: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SerializerSpec:
+    """Resolved projections: every output name listed explicitly, in output order (R2.13)."""
+
+    read: tuple[str, ...]
+    write: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CacheSpec:
+    ttl: int
+    vary_on: tuple[str, ...]
+    vary_on_user: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LockingSpec:
+    enabled: bool
+    column: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndpointSpec:
+    name: str
+    qualname: str
+    module: str
+    location: SourceLocation
+    path: str | None
+    table: str
+    reflect: str
+    fields: tuple[FieldSpec, ...]
+    excluded: tuple[str, ...]
+    methods: frozenset[str]
+    operations: frozenset[Operation]
+    overrides: OverridesSpec
+    auth: AuthSpec | None
+    filtering: FilteringSpec | None
+    pagination: PaginationSpec | None
+    serializer: SerializerSpec
+    cache: CacheSpec | None
+    locking: LockingSpec
+    description: str | None
+    tags: tuple[str, ...]
+
+    def field(self, name: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in self.fields)
+
+    @property
+    def primary_key(self) -> FieldSpec:
+        return next(spec for spec in self.fields if spec.primary_key)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RouteSpec:
+    path: str
+    endpoint: str | None
+    kind: RouteKind
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JwtSettingsSpec:
+    algorithm: str
+    expiration: int
+    issuer: str | None
+    audience: str | None
+    require_exp: bool
+    secret_configured: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorsSpec:
+    origins: tuple[str, ...]
+    allow_credentials: bool
+    allow_methods: tuple[str, ...]
+    allow_headers: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DatabaseSpec:
+    dialect: str
+    driver: str
+    is_async: bool
+    url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CacheSettingsSpec:
+    redis_url: str | None
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppSpec:
+    endpoints: tuple[EndpointSpec, ...]
+    routes: tuple[RouteSpec, ...]
+    auth_path: str
+    login_routes: bool
+    jwt: JwtSettingsSpec
+    cors: CorsSpec | None
+    middlewares: tuple[str, ...]
+    max_body_size: int | None
+    openapi_url: str | None
+    docs_url: str | None
+    health_url: str | None
+    ready_url: str | None
+    database: DatabaseSpec | None
+    cache: CacheSettingsSpec
+
+    def endpoint(self, name: str) -> EndpointSpec:
+        for spec in self.endpoints:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
