@@ -1,2 +1,86 @@
 """LightAPI: one annotated class is at once a SQLAlchemy table, a Pydantic schema and a REST
-endpoint. Heavy names (``LightApi`` and everything that needs Starlette) load on first use."""
+endpoint.
+
+Names are resolved on first use (PEP 562), so ``import lightapi`` stays cheap and loads neither
+Starlette, uvicorn, Redis, msgspec nor apispec until something that needs them is touched (R1.1).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from lightapi._version import __version__ as __version__
+
+if TYPE_CHECKING:
+    from lightapi.app import LightApi
+    from lightapi.config import Authentication, Cache, Filtering, Pagination, Serializer
+    from lightapi.exceptions import (
+        ConfigurationError,
+        LightApiWarning,
+        SerializationError,
+        SpecError,
+    )
+    from lightapi.fields import Field
+    from lightapi.methods import HttpMethod
+    from lightapi.rest import RestEndpoint
+    from lightapi.schema import SchemaFactory
+    from lightapi.session import get_async_session, get_sync_session
+    from lightapi.spec import collect_diagnostics, diagnose, inspect
+
+_HOMES = {
+    "LightApi": "lightapi.app",
+    "RestEndpoint": "lightapi.rest",
+    "Field": "lightapi.fields",
+    "HttpMethod": "lightapi.methods",
+    "Authentication": "lightapi.config",
+    "Filtering": "lightapi.config",
+    "Pagination": "lightapi.config",
+    "Serializer": "lightapi.config",
+    "Cache": "lightapi.config",
+    "SchemaFactory": "lightapi.schema",
+    "ConfigurationError": "lightapi.exceptions",
+    "SpecError": "lightapi.exceptions",
+    "SerializationError": "lightapi.exceptions",
+    "LightApiWarning": "lightapi.exceptions",
+    "get_sync_session": "lightapi.session",
+    "get_async_session": "lightapi.session",
+    "inspect": "lightapi.spec",
+    "diagnose": "lightapi.spec",
+    "collect_diagnostics": "lightapi.spec",
+}
+
+__all__ = [
+    "Authentication",
+    "Cache",
+    "ConfigurationError",
+    "Field",
+    "Filtering",
+    "HttpMethod",
+    "LightApi",
+    "LightApiWarning",
+    "Pagination",
+    "RestEndpoint",
+    "SchemaFactory",
+    "SerializationError",
+    "Serializer",
+    "SpecError",
+    "collect_diagnostics",
+    "diagnose",
+    "get_async_session",
+    "get_sync_session",
+    "inspect",
+]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'lightapi' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "__version__"])

@@ -48,7 +48,7 @@ def user_classes(cls: type, base: type) -> Iterator[type]:
     """Classes of ``cls``'s MRO that hold user declarations (endpoints and plain mixins), base
     classes first; ``base`` itself, ``object`` and LightAPI's own mixins are skipped."""
     for klass in reversed(cls.__mro__):
-        if klass is object or klass is base or issubclass(klass, _VerbMixin):
+        if klass is object or klass is base or klass is _VerbMixin or "_verb" in vars(klass):
             continue
         yield klass
 

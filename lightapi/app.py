@@ -7,6 +7,7 @@ routes over handlers that close over compiled statements, models and encoders.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import warnings
@@ -46,7 +47,6 @@ from lightapi.spec.declarations import AppDecl, CorsDecl, RegistrationDecl
 from lightapi.spec.diagnostics import (
     Diagnostic,
     collecting,
-    diagnostic,
     relative_path,
     report,
 )
@@ -136,18 +136,23 @@ class LightApi:
             if cors_origins
             else None
         )
-        self._settings = {
-            "auth_path": auth_path,
-            "max_body_size": max_body_size,
-            "openapi_url": openapi_url,
-            "docs_url": docs_url,
-            "health_url": health_url,
-            "ready_url": ready_url,
-            "redis_url": redis_url,
-            "cache_prefix": cache_prefix,
-            "jwt_require_exp": jwt_require_exp,
-            "jwt_secret_configured": bool(jwt_secret or os.environ.get("LIGHTAPI_JWT_SECRET")),
-        }
+        # The app's arguments as the compiler reads them; registrations are added at compile.
+        self._declared = AppDecl(
+            registrations=(),
+            location=self._location,
+            auth_path=auth_path,
+            cors=self._cors,
+            max_body_size=max_body_size,
+            openapi_url=openapi_url,
+            docs_url=docs_url,
+            health_url=health_url,
+            ready_url=ready_url,
+            database=database_summary(self._engine) if self._engine is not None else None,
+            redis_url=redis_url,
+            cache_prefix=cache_prefix,
+            jwt_require_exp=jwt_require_exp,
+            jwt_secret_configured=bool(jwt_secret or os.environ.get("LIGHTAPI_JWT_SECRET")),
+        )
         self.title, self.version, self.description = title, version, description
 
     # -- database ---------------------------------------------------------------------------
@@ -220,12 +225,8 @@ class LightApi:
     # -- compilation (phase B) ---------------------------------------------------------------
 
     def _declaration(self) -> AppDecl:
-        return AppDecl(
-            registrations=tuple(item for item, _ in self._registrations),
-            location=self._location,
-            cors=self._cors,
-            database=database_summary(self._engine) if self._engine is not None else None,
-            **self._settings,
+        return dataclasses.replace(
+            self._declared, registrations=tuple(item for item, _ in self._registrations)
         )
 
     def __lightapi_compiled__(self) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
@@ -317,7 +318,7 @@ class LightApi:
             read=RowEncoder(f"{spec.name}Read", spec.serializer.read),
             write=RowEncoder(f"{spec.name}Written", spec.serializer.write),
             models=models_for(self._endpoints[spec.path]),
-            max_body_size=self._settings["max_body_size"],
+            max_body_size=self._declared.max_body_size,
         )
 
     def _routes(self, spec: AppSpec, db: Database, setup: TableSetup) -> list[BaseRoute]:

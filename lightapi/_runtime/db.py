@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +43,9 @@ _INTEGRITY_BY_SQLITE_NAME: Final = {
     "SQLITE_CONSTRAINT_NOTNULL": "not null constraint violated",
     "SQLITE_CONSTRAINT_CHECK": "check constraint violated",
 }
+# SQLite result codes (the part after SQLITE_) meaning the file cannot be used right now.
+_SQLITE_UNAVAILABLE: Final = frozenset({"CANTOPEN", "BUSY", "LOCKED", "IOERR", "NOTADB", "FULL",
+                                        "READONLY", "PERM", "AUTH"})
 _INTEGRITY_BY_TEXT: Final = (
     ("unique", "unique constraint violated"),
     ("foreign key", "foreign key constraint violated"),
@@ -75,21 +79,45 @@ def integrity_detail(error: exc.IntegrityError) -> str:
     )
 
 
+def _rejects_value(error: BaseException) -> bool:
+    """A value the database refuses (SQLSTATE class 22, or asyncpg's client-side check)."""
+    if isinstance(error, (exc.DataError, OverflowError)):
+        return True
+    state = _sqlstate(error.__cause__) or _sqlstate(getattr(error, "orig", None))
+    if state is not None and state.startswith("22"):
+        return True
+    asyncpg = sys.modules.get("asyncpg")
+    cause: BaseException | None = error
+    while asyncpg is not None and cause is not None:
+        if isinstance(cause, asyncpg.exceptions.DataError):
+            return True
+        cause = cause.__cause__
+    return False
+
+
 def classify(error: BaseException) -> DatabaseFailure | None:
-    """The answer for a database error, or None when it is not one the client caused or can wait out."""
+    """The answer for a database error; None when neither the client nor an outage caused it."""
     if isinstance(error, exc.IntegrityError):
         return DatabaseFailure(409, integrity_detail(error))
-    if isinstance(error, (exc.DataError, OverflowError)):
+    if _rejects_value(error):
         return DatabaseFailure(422, VALUE_REJECTED)
     if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
         return DatabaseFailure(503, DATABASE_UNAVAILABLE, RETRY_AFTER)
-    if isinstance(
-        error,
-        (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError,
-         sqlite3.OperationalError),
-    ):
+    if _unreachable(error):
         return DatabaseFailure(503, DATABASE_UNAVAILABLE, RETRY_AFTER)
     return None
+
+
+def _unreachable(error: BaseException) -> bool:
+    """The database cannot be reached or opened right now (R20.1, R23.17); a statement the
+    database refuses for other reasons (a missing table) is a server error instead."""
+    original = getattr(error, "orig", None) or error
+    name = getattr(original, "sqlite_errorname", None)
+    if isinstance(original, sqlite3.Error) and name is not None:
+        return name.split("_")[1] in _SQLITE_UNAVAILABLE
+    return isinstance(
+        error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
+    )
 
 
 def _uses_one_connection(engine: Engine) -> bool:

@@ -60,7 +60,9 @@ def engine_from_url(raw_url: str, overrides: dict[str, Any] | None = None) -> En
     options = {**_default_options(url), **(overrides or {})}
     try:
         engine: Engine | AsyncEngine = (
-            create_async_engine(url, **options) if is_async_url(url) else create_engine(url, **options)
+            create_async_engine(url, **options)
+            if is_async_url(url)
+            else create_engine(url, **options)
         )
     except ImportError as error:
         hint = ' (pip install "lightapi[async]")' if is_async_url(url) else ""

@@ -34,7 +34,8 @@ VALUE_REJECTED: Final = "value rejected by the database"
 def error_response(
     status: int, detail: Any, headers: Mapping[str, str] | None = None
 ) -> Response:
-    return Response(encode({"detail": detail}), status_code=status, headers=headers, media_type=JSON)
+    body = encode({"detail": detail})
+    return Response(body, status_code=status, headers=headers, media_type=JSON)
 
 
 class Problem(Exception):

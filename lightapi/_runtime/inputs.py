@@ -49,7 +49,7 @@ async def read_body(request: Request, limit: int | None) -> bytes:
 
 
 def _reject_non_json(body: bytes) -> None:
-    """R23.2: ``NaN``/``Infinity`` are not JSON; pydantic's parser accepts them, msgspec does not."""
+    """R23.2: ``NaN``/``Infinity`` are not JSON; pydantic's parser accepts them, msgspec not."""
     if any(token in body for token in _NON_JSON_TOKENS):
         try:
             msgspec.json.decode(body)

@@ -87,7 +87,8 @@ def _definition(spec: FieldSpec, *, partial: bool) -> tuple[Any, Any]:
     return python_type(spec), PydanticField(**options)
 
 
-_IGNORED_KEY = (SkipJsonSchema[Any], PydanticField(None, exclude=True))
+# mypy sees SkipJsonSchema as a type alias, pydantic makes it subscriptable at runtime.
+_IGNORED_KEY = (SkipJsonSchema[Any], PydanticField(None, exclude=True))  # type: ignore[misc]
 
 
 def _input_model(spec: EndpointSpec, suffix: str, *, partial: bool) -> type[BaseModel]:

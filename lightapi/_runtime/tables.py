@@ -6,8 +6,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from typing_extensions import assert_never
-
 from sqlalchemy import (
     Boolean,
     Column,
@@ -26,11 +24,16 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry as orm_registry
 from sqlalchemy.types import JSON, TypeDecorator, TypeEngine
+from typing_extensions import assert_never
 
 from lightapi.spec.model import MISSING, ColumnType, EndpointSpec, FieldOrigin, FieldSpec
 
 UTC = datetime.timezone.utc
 INTEGER_MAX = 2**31 - 1
+
+
+def utc_now() -> datetime.datetime:
+    return datetime.datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime.datetime]):
@@ -91,7 +94,8 @@ def column_type(spec: FieldSpec) -> TypeEngine[Any]:
 def _python_default(spec: FieldSpec) -> Any:
     if spec.default_factory is not None:
         factory: Callable[[], Any] = spec.default_factory
-        return lambda: factory()  # SQLAlchemy passes a context to one-argument callables
+        # A wrapper, because SQLAlchemy would pass a context to a one-argument factory.
+        return lambda: factory()  # noqa: PLW0108
     if spec.default is not MISSING:
         return spec.default
     return None
@@ -104,8 +108,12 @@ def _column(spec: FieldSpec) -> Column[Any]:
     if spec.origin is FieldOrigin.AUTOMATIC:
         if spec.primary_key:
             return Column(*arguments, primary_key=True, autoincrement=True)
-        default = 1 if spec.name == "version" else None
-        return Column(*arguments, nullable=False, default=default)
+        if spec.name == "version":
+            return Column(*arguments, nullable=False, default=1)
+        # Defaults for rows written outside the API (ORM sessions, Core inserts); the API
+        # itself sets both timestamps explicitly (R2.12).
+        onupdate = utc_now if spec.name == "updated_at" else None
+        return Column(*arguments, nullable=False, default=utc_now, onupdate=onupdate)
     return Column(
         *arguments,
         nullable=spec.nullable,

@@ -1,0 +1,1 @@
+"""Private runtime: consumers of the IR that need Starlette, SQLAlchemy and msgspec."""

@@ -1,0 +1,194 @@
+"""Every answer is JSON; bad input gets the documented 4xx and changes nothing (R5.5-R5.14,
+R5.21, R23.2)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import pytest
+from sqlalchemy import text
+
+from lightapi import LightApi
+from tests.conftest import client_for, make_engine
+from tests.http.models import ArticleEndpoint, AuthorEndpoint, BookEndpoint, KitchenSinkEndpoint
+
+BOOK = {"title": "Dune", "author": "Herbert"}
+
+
+async def _row_count(client, path="/books"):
+    return len((await client.get(path)).json()["results"])
+
+
+def _assert_json_error(response, status):
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert "detail" in response.json()
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{bad", b'{"title": "a",}', b"\xff\xfe", b'{"title": "\xff"}', b'{"title": NaN}',
+     b'{"year": Infinity, "title": "a", "author": "b"}', b'{"year": -Infinity}', b"nul",
+     b'{"title": "a"} trailing'],
+)
+async def test_invalid_json_is_400(serve, body):
+    client = serve({"/books": BookEndpoint})
+    response = await client.post("/books", content=body)
+    _assert_json_error(response, 400)  # R5.11, R23.2
+    assert response.json() == {"detail": "Invalid JSON body"}
+    assert await _row_count(client) == 0
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b"42", b"null", b"true"])
+async def test_json_that_is_not_an_object_is_422_at_root(serve, body):
+    client = serve({"/books": BookEndpoint})
+    response = await client.post("/books", content=body)
+    _assert_json_error(response, 422)
+    [error] = response.json()["detail"]
+    assert (error["type"], error["loc"]) == ("model_type", [])
+
+
+async def test_empty_body_is_an_empty_object(serve):
+    client = serve({"/books": BookEndpoint})
+    response = await client.post("/books", content=b"")
+    _assert_json_error(response, 422)  # R5.11: {} -> the required fields are missing
+    assert {item["loc"][0] for item in response.json()["detail"]} == {"title", "author"}
+
+
+async def test_body_is_parsed_whatever_the_content_type(serve):
+    client = serve({"/books": BookEndpoint})
+    response = await client.post(
+        "/books", content=b'{"title": "a", "author": "b"}', headers={"content-type": "text/plain"}
+    )
+    assert response.status_code == 201  # R5.11
+
+
+async def test_unknown_keys_are_422_each(serve):
+    client = serve({"/books": BookEndpoint})
+    response = await client.post("/books", json={**BOOK, "titel": "x", "color": "red"})
+    _assert_json_error(response, 422)  # R5.14
+    assert [(item["type"], item["loc"]) for item in response.json()["detail"]] == [
+        ("extra_forbidden", ["titel"]),
+        ("extra_forbidden", ["color"]),
+    ]
+    assert "url" not in response.json()["detail"][0]  # R5.7
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind"),
+    [
+        ({"title": 5, "author": "b"}, "string_type"),
+        ({**BOOK, "year": 1.5}, "int_from_float"),
+        ({**BOOK, "year": "soon"}, "int_parsing"),
+        ({**BOOK, "pages": 0}, "greater_than_equal"),
+        ({"title": "x" * 201, "author": "b"}, "string_too_long"),
+    ],
+)
+async def test_wrong_types_and_constraints_are_422(serve, payload, kind):
+    client = serve({"/books": BookEndpoint})
+    response = await client.post("/books", json=payload)
+    _assert_json_error(response, 422)
+    assert response.json()["detail"][0]["type"] == kind
+
+
+async def test_float_overflow_and_decimal_places_are_422(serve):
+    client = serve({"/sink": KitchenSinkEndpoint})
+    overflow = await client.post("/sink", content=b'{"label": "a", "ratio": 1e999}')
+    _assert_json_error(overflow, 422)  # R23.2
+    assert overflow.json()["detail"][0]["loc"] == ["ratio"]
+    places = await client.post("/sink", json={"label": "a", "price": "1.234"})
+    _assert_json_error(places, 422)
+    assert places.json()["detail"][0]["type"] == "decimal_max_places"
+
+
+async def test_huge_body_is_413_before_reading(serve):
+    client = serve({"/books": BookEndpoint}, max_body_size=1000)
+    response = await client.post("/books", content=b" " * 1001)
+    _assert_json_error(response, 413)  # R5.12
+    assert response.json() == {"detail": "Request body too large"}
+
+    async def chunks():
+        for _ in range(10):
+            yield b" " * 200
+
+    streamed = await client.post("/books", content=chunks())
+    _assert_json_error(streamed, 413)
+    fits = await client.post("/books", content=b'{"title": "a", "author": "b"}' + b" " * 900)
+    assert fits.status_code == 201
+
+
+async def test_unknown_routes_and_ids(serve):
+    client = serve({"/books": BookEndpoint})
+    for path in ("/nope", "/books/abc", "/books/-1", "/books/1.5", "/books/1/extra"):
+        response = await client.get(path)
+        _assert_json_error(response, 404)
+        assert response.json() == {"detail": "Not Found"}  # R5.1, R5.6 router 404
+    huge = await client.get(f"/books/{2**31}")
+    assert huge.json() == {"detail": "not found"}  # R5.1: above the column's maximum
+    huge_patch = await client.patch(f"/books/{2**70}", json={"version": 1})
+    assert huge_patch.json() == {"detail": "not found"}
+
+
+async def test_unique_violation_is_409_and_rolled_back(serve):
+    client = serve({"/authors": AuthorEndpoint})
+    assert (await client.post("/authors", json={"name": "Ann"})).status_code == 201
+    duplicate = await client.post("/authors", json={"name": "Ann"})
+    _assert_json_error(duplicate, 409)  # R5.21
+    assert duplicate.json() == {"detail": "unique constraint violated"}
+    other = (await client.post("/authors", json={"name": "Bob"})).json()
+    clash = await client.patch(f"/authors/{other['id']}", json={"name": "Ann", "version": 1})
+    assert clash.json() == {"detail": "unique constraint violated"}
+    assert (await client.get(f"/authors/{other['id']}")).json()["version"] == 1
+
+
+@pytest.mark.parametrize("kind", ["postgres", "asyncpg", "sqlite", "aiosqlite"])
+async def test_foreign_key_violation_is_409(kind, tmp_path):
+    """On PostgreSQL always; on SQLite because LightAPI turns foreign keys on for the engines
+    it creates from a URL (R5.22)."""
+    urls = {"sqlite": f"sqlite:///{tmp_path}/fk.db", "aiosqlite": f"sqlite+aiosqlite:///{tmp_path}/fk.db"}
+    with contextlib.ExitStack() as stack:
+        if kind in urls:
+            app = LightApi(database_url=urls[kind])
+        else:
+            app = LightApi(engine=stack.enter_context(make_engine(kind, tmp_path)))
+        app.register({"/authors": AuthorEndpoint, "/articles": ArticleEndpoint})
+        async with client_for(app) as client:
+            response = await client.post("/articles", json={"title": "t", "author_id": 42})
+            _assert_json_error(response, 409)
+            assert response.json() == {"detail": "foreign key constraint violated"}
+            author = (await client.post("/authors", json={"name": "A"})).json()
+            ok = await client.post("/articles", json={"title": "t", "author_id": author["id"]})
+            assert ok.status_code == 201
+
+
+async def test_value_the_database_rejects_is_422(engine, serve):
+    if engine.dialect.name == "sqlite":
+        big = 2**70  # beyond SQLite's 64-bit integers
+    else:
+        big = 2**40  # beyond PostgreSQL's INTEGER
+    client = serve({"/books": BookEndpoint})
+    response = await client.post("/books", json={**BOOK, "year": big})
+    _assert_json_error(response, 422)  # R5.21
+    assert response.json() == {"detail": "value rejected by the database"}
+    assert await _row_count(client) == 0
+
+
+async def test_unexpected_database_error_is_a_logged_json_500(engine, serve, caplog):
+    """A table dropped behind the app's back: 500 without the database's words (R5.5)."""
+    client = serve({"/books": BookEndpoint})
+    assert (await client.post("/books", json=BOOK)).status_code == 201
+    if hasattr(engine, "sync_engine"):
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP TABLE books"))
+    else:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE books"))
+    with caplog.at_level(logging.ERROR, logger="lightapi"):
+        response = await client.get("/books/1")
+    _assert_json_error(response, 500)
+    assert response.json() == {"detail": "Internal Server Error"}
+    assert "books" not in response.text
+    [record] = [item for item in caplog.records if item.name == "lightapi"]
+    assert "GET /books/1" in record.getMessage() and "BookEndpoint" in record.getMessage()
