@@ -46,6 +46,8 @@ _INTEGRITY_BY_SQLITE_NAME: Final = {
 # SQLite result codes (the part after SQLITE_) meaning the file cannot be used right now.
 _SQLITE_UNAVAILABLE: Final = frozenset({"CANTOPEN", "BUSY", "LOCKED", "IOERR", "NOTADB", "FULL",
                                         "READONLY", "PERM", "AUTH"})
+_SQLITE_UNAVAILABLE_TEXT: Final = ("unable to open", "database is locked", "disk I/O error",
+                                    "not a database", "disk is full", "readonly database")
 _INTEGRITY_BY_TEXT: Final = (
     ("unique", "unique constraint violated"),
     ("foreign key", "foreign key constraint violated"),
@@ -112,9 +114,11 @@ def _unreachable(error: BaseException) -> bool:
     """The database cannot be reached or opened right now (R20.1, R23.17); a statement the
     database refuses for other reasons (a missing table) is a server error instead."""
     original = getattr(error, "orig", None) or error
-    name = getattr(original, "sqlite_errorname", None)
-    if isinstance(original, sqlite3.Error) and name is not None:
-        return name.split("_")[1] in _SQLITE_UNAVAILABLE
+    if isinstance(original, sqlite3.Error):
+        name = getattr(original, "sqlite_errorname", None)  # Python 3.11+
+        if name is not None:
+            return name.split("_")[1] in _SQLITE_UNAVAILABLE
+        return any(marker in str(original) for marker in _SQLITE_UNAVAILABLE_TEXT)
     return isinstance(
         error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
     )
