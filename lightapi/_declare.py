@@ -82,7 +82,7 @@ def _is_classvar(annotation: Any) -> bool:
 
 def own_field_names(cls: type) -> list[str]:
     """Annotated names of ``cls``'s own body that are fields (R2.3)."""
-    annotations = cls.__dict__.get("__annotations__", {})
+    annotations = inspect.get_annotations(cls)
     return [
         name
         for name, annotation in annotations.items()
@@ -106,7 +106,7 @@ def _resolve(klass: type, annotation: Any) -> tuple[Any, str | None]:
     module = sys.modules.get(klass.__module__)
     namespace = dict(vars(module)) if module is not None else {}
     try:
-        return eval(annotation, namespace, dict(vars(klass))), None  # noqa: S307
+        return eval(annotation, namespace, dict(vars(klass))), None
     except Exception as error:  # any failure to evaluate is reported as LA001
         return None, f"{type(error).__name__}: {error}"
 
@@ -115,7 +115,7 @@ def field_declarations(cls: type, base: type) -> tuple[FieldDecl, ...]:
     """Fields over the MRO, base classes first; a redeclaration replaces in place (R2.3)."""
     found: dict[str, FieldDecl] = {}
     for klass in user_classes(cls, base):
-        annotations = klass.__dict__.get("__annotations__", {})
+        annotations = inspect.get_annotations(klass)
         defaults = _class_defaults(klass)
         source = class_source(klass)
         for name in own_field_names(klass):
@@ -200,8 +200,7 @@ def queryset_declaration(cls: type, base: type) -> QuerysetDecl | None:
     if callable(value):
         kind = QuerysetKind.ASYNC if inspect.iscoroutinefunction(value) else QuerysetKind.SYNC
         return QuerysetDecl(kind=kind, location=_function_location(value, source.location))
-    return QuerysetDecl(kind=None, actual=type(value).__name__,
-                        location=source.member("queryset"))
+    return QuerysetDecl(kind=None, actual=type(value).__name__, location=source.member("queryset"))
 
 
 def _meta_source(cls: type, meta: type) -> Callable[[str], SourceLocation]:

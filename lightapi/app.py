@@ -193,19 +193,33 @@ class LightApi:
         location = _caller_location()
         found = Findings()
         if not isinstance(mapping, Mapping):
-            found.add("LA108", "app.register", location, problem="argument is not a mapping",
-                      fix="pass {'/path': EndpointClass}")
+            found.add(
+                "LA108",
+                "app.register",
+                location,
+                problem="argument is not a mapping",
+                fix="pass {'/path': EndpointClass}",
+            )
             report(found.items)
             return
         valid: list[tuple[str, type[RestEndpoint]]] = []
         for path, cls in mapping.items():
             if not isinstance(path, str):
-                found.add("LA108", registration_subject(path), location,
-                          problem=f"key {path!r} is not a str path", fix="use a str path")
+                found.add(
+                    "LA108",
+                    registration_subject(path),
+                    location,
+                    problem=f"key {path!r} is not a str path",
+                    fix="use a str path",
+                )
             elif not is_concrete_endpoint(cls):
-                found.add("LA108", registration_subject(path), location,
-                          problem=f"value for {path!r} is not a concrete RestEndpoint subclass",
-                          fix="pass the endpoint class")
+                found.add(
+                    "LA108",
+                    registration_subject(path),
+                    location,
+                    problem=f"value for {path!r} is not a concrete RestEndpoint subclass",
+                    fix="pass the endpoint class",
+                )
             elif check_path(path, location, found):
                 valid.append((path, cls))
         report(found.items)
@@ -274,8 +288,10 @@ class LightApi:
         self._starlette = Starlette(
             routes=routes,
             middleware=middleware,
-            exception_handlers={HTTPException: http_exception_handler,
-                                Exception: server_error_handler},
+            exception_handlers={
+                HTTPException: http_exception_handler,
+                Exception: server_error_handler,
+            },
             lifespan=_lifespan(setup) if db.is_async else None,
         )
         self._starlette.router.redirect_slashes = False

@@ -220,7 +220,10 @@ class Serializer(_Record):
                 for part, value in given.items()
             },
             location=_caller(),
-            part_locations=base.part_locations,
+            # A part given here is written on this line, not on the subclass's attribute.
+            part_locations={
+                part: where for part, where in base.part_locations.items() if given[part] is None
+            },
         )
         self._freeze(declaration)
         _check("Serializer", serializer_findings, declaration)

@@ -24,19 +24,31 @@ _PYDANTIC_KEYWORDS: Final = frozenset(inspect.signature(pydantic.Field).paramete
 # Keys a plain pydantic.Field(...) files under json_schema_extra that are LightAPI options.
 _COLUMN_OPTIONS: Final = ("foreign_key", "unique", "index")
 _INFO_ATTRIBUTES: Final = (
-    "title", "description", "examples", "alias", "validation_alias", "serialization_alias",
-    "exclude", "json_schema_extra", "frozen", "deprecated", "discriminator",
+    "title",
+    "description",
+    "examples",
+    "alias",
+    "validation_alias",
+    "serialization_alias",
+    "exclude",
+    "json_schema_extra",
+    "frozen",
+    "deprecated",
+    "discriminator",
 )
 
 
-class DeclaredField(FieldInfo):
-    """The FieldInfo that ``lightapi.Field`` returns: pydantic's, plus what pydantic has no slot for."""
+@dataclasses.dataclass(frozen=True)
+class ColumnOptions:
+    """What ``lightapi.Field`` knows beyond pydantic, carried in the FieldInfo's metadata list.
 
-    __slots__ = ("lightapi_location", "lightapi_options", "lightapi_unknown")
+    pydantic ignores metadata it does not know, so the FieldInfo stays a plain pydantic one
+    (usable in any pydantic model) while the class front end can still read these back.
+    """
 
-    lightapi_options: dict[str, Any]
-    lightapi_unknown: tuple[str, ...]
-    lightapi_location: SourceLocation | None
+    options: dict[str, Any]
+    unknown: tuple[str, ...]
+    location: SourceLocation
 
 
 @overload
@@ -94,21 +106,21 @@ def Field(
         decimal_places=decimal_places,
         **known,
     )
-    declared = DeclaredField.__new__(DeclaredField)
-    for slot in _all_slots(FieldInfo):
-        if hasattr(info, slot):
-            object.__setattr__(declared, slot, getattr(info, slot))
     column_options = {"foreign_key": foreign_key, "unique": unique, "index": index}
-    declared.lightapi_options = {key: value for key, value in column_options.items() if value}
-    declared.lightapi_unknown = tuple(key for key in kwargs if key not in _PYDANTIC_KEYWORDS)
-    declared.lightapi_location = SourceLocation(
-        file=relative_path(caller.f_code.co_filename), line=caller.f_lineno
+    info.metadata.append(
+        ColumnOptions(
+            options={key: value for key, value in column_options.items() if value},
+            unknown=tuple(key for key in kwargs if key not in _PYDANTIC_KEYWORDS),
+            location=SourceLocation(
+                file=relative_path(caller.f_code.co_filename), line=caller.f_lineno
+            ),
+        )
     )
-    return declared
+    return info
 
 
-def _all_slots(cls: type) -> list[str]:
-    return [slot for klass in cls.__mro__ for slot in getattr(klass, "__slots__", ())]
+def column_options(info: FieldInfo) -> ColumnOptions | None:
+    return next((item for item in info.metadata if isinstance(item, ColumnOptions)), None)
 
 
 def field_options(info: FieldInfo) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -117,7 +129,10 @@ def field_options(info: FieldInfo) -> tuple[dict[str, Any], tuple[str, ...]]:
     Works the same for ``lightapi.Field`` and a plain ``pydantic.Field`` (R2.8).
     """
     options: dict[str, Any] = {}
+    column = column_options(info)
     for item in info.metadata:
+        if isinstance(item, ColumnOptions):
+            continue
         if dataclasses.is_dataclass(item):
             options.update(
                 (entry.name, getattr(item, entry.name)) for entry in dataclasses.fields(item)
@@ -129,9 +144,9 @@ def field_options(info: FieldInfo) -> tuple[dict[str, Any], tuple[str, ...]]:
         if value is not None:
             options[name] = value
     unknown: tuple[str, ...] = ()
-    if isinstance(info, DeclaredField):
-        options.update(info.lightapi_options)
-        unknown = info.lightapi_unknown
+    if column is not None:
+        options.update(column.options)
+        unknown = column.unknown
     elif isinstance(info.json_schema_extra, dict):
         extra = dict(info.json_schema_extra)
         options.update((key, extra.pop(key)) for key in _COLUMN_OPTIONS if key in extra)
@@ -161,9 +176,8 @@ def field_declaration(
             location=fallback,
         )
     options, unknown = field_options(info=value)
-    location = fallback
-    if isinstance(value, DeclaredField) and value.lightapi_location is not None:
-        location = value.lightapi_location
+    column = column_options(value)
+    location = column.location if column is not None else fallback
     return FieldDecl(
         name=name,
         type=type_ref,
@@ -171,6 +185,7 @@ def field_declaration(
         options=options,
         unknown_options=unknown,
         default=MISSING if value.default is PydanticUndefined else value.default,
+        # pydantic also allows factories taking the validated data; LightAPI calls them bare.
         default_factory=value.default_factory,  # type: ignore[arg-type]
         location=location,
     )

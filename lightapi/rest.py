@@ -52,6 +52,8 @@ class RestEndpoint:
     _allowed_methods: ClassVar[frozenset[str]] = frozenset(VERBS)
     __lightapi_spec__: ClassVar[EndpointSpec | None] = None
     __lightapi_diagnostics__: ClassVar[tuple[Diagnostic, ...]] = ()
+    __lightapi_source__: ClassVar[ClassSource]
+    __lightapi_defaults__: ClassVar[dict[str, Any]]
 
     __schema_create__ = _SchemaModel("create")
     __schema_read__ = _SchemaModel("read")

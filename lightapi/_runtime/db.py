@@ -44,10 +44,17 @@ _INTEGRITY_BY_SQLITE_NAME: Final = {
     "SQLITE_CONSTRAINT_CHECK": "check constraint violated",
 }
 # SQLite result codes (the part after SQLITE_) meaning the file cannot be used right now.
-_SQLITE_UNAVAILABLE: Final = frozenset({"CANTOPEN", "BUSY", "LOCKED", "IOERR", "NOTADB", "FULL",
-                                        "READONLY", "PERM", "AUTH"})
-_SQLITE_UNAVAILABLE_TEXT: Final = ("unable to open", "database is locked", "disk I/O error",
-                                    "not a database", "disk is full", "readonly database")
+_SQLITE_UNAVAILABLE: Final = frozenset(
+    {"CANTOPEN", "BUSY", "LOCKED", "IOERR", "NOTADB", "FULL", "READONLY", "PERM", "AUTH"}
+)
+_SQLITE_UNAVAILABLE_TEXT: Final = (
+    "unable to open",
+    "database is locked",
+    "disk I/O error",
+    "not a database",
+    "disk is full",
+    "readonly database",
+)
 _INTEGRITY_BY_TEXT: Final = (
     ("unique", "unique constraint violated"),
     ("foreign key", "foreign key constraint violated"),

@@ -31,9 +31,7 @@ INTERNAL_ERROR: Final = "Internal Server Error"
 VALUE_REJECTED: Final = "value rejected by the database"
 
 
-def error_response(
-    status: int, detail: Any, headers: Mapping[str, str] | None = None
-) -> Response:
+def error_response(status: int, detail: Any, headers: Mapping[str, str] | None = None) -> Response:
     body = encode({"detail": detail})
     return Response(body, status_code=status, headers=headers, media_type=JSON)
 
@@ -106,7 +104,10 @@ def answer_failure(error: Exception, request: Request, endpoint: str) -> Respons
     if isinstance(error, HTTPException):
         return error_response(error.status_code, error.detail, error.headers)
     logger.error(
-        "unhandled error in %s %s (%s)", request.method, request.url.path, endpoint,
+        "unhandled error in %s %s (%s)",
+        request.method,
+        request.url.path,
+        endpoint,
         exc_info=error,
     )
     return error_response(500, INTERNAL_ERROR)

@@ -119,7 +119,7 @@ def parse_if_match(value: str | None, pk: int) -> IfMatch | None:
     for weak, tag in _TAG_ITEM.findall(value):
         if weak or not tag.startswith(prefix):
             continue
-        number = tag[len(prefix):]
+        number = tag[len(prefix) :]
         if number.isdigit():
             versions.append(int(number))
     return IfMatch(any_version=False, versions=tuple(versions))
@@ -142,9 +142,14 @@ def query_version(request: Request) -> int | None:
         return None
     if not _QUERY_INTEGER.fullmatch(raw):
         raise validation_problem(
-            [{"type": "int_parsing", "loc": ["query", "version"],
-              "msg": "Input should be a valid integer, unable to parse string as an integer",
-              "input": raw}]
+            [
+                {
+                    "type": "int_parsing",
+                    "loc": ["query", "version"],
+                    "msg": "Input should be a valid integer, unable to parse string as an integer",
+                    "input": raw,
+                }
+            ]
         )
     return int(raw)
 

@@ -82,14 +82,13 @@ def compile_app(decl: AppDecl) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
     found = Findings()
     registrations = _unique_registrations(decl.registrations, found)
     endpoints = tuple(
-        dataclasses.replace(item.endpoint, path=normalise_path(item.path))
-        for item in registrations
+        dataclasses.replace(item.endpoint, path=normalise_path(item.path)) for item in registrations
     )
     builtins = _builtin_routes(decl)
     routes: list[RouteSpec] = []
-    for item, spec in zip(registrations, endpoints):
+    for item, spec in zip(registrations, endpoints, strict=True):
         assert spec.path is not None
-        _check_builtin_collision(spec.path, builtins, item.location, found)
+        _check_builtin_collision(item, builtins, found)
         routes.extend(endpoint_routes(spec.path, spec))
     routes.extend(builtins)
     _check_overlaps(registrations, endpoints, found)
@@ -127,60 +126,87 @@ def compile_app(decl: AppDecl) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
 def _unique_registrations(
     registrations: tuple[RegistrationDecl, ...], found: Findings
 ) -> list[RegistrationDecl]:
-    """Drop a second path for the same class (LA907) or the same path twice (LA901)."""
-    kept: list[RegistrationDecl] = []
-    by_class: dict[str, list[str]] = {}
+    """Drop a second path for the same class (LA907) or the same path twice (LA901).
+
+    Both are reported at the later registration: the earlier one was valid when it was made."""
+    paths_of: dict[str, list[str]] = {}
     for item in registrations:
-        by_class.setdefault(item.endpoint.qualname + "@" + item.endpoint.module, []).append(
-            item.path
-        )
+        paths_of.setdefault(_class_key(item), []).append(item.path)
+    kept: list[RegistrationDecl] = []
+    seen: set[str] = set()
     reported: set[str] = set()
     for item in registrations:
-        key = item.endpoint.qualname + "@" + item.endpoint.module
-        paths = by_class[key]
-        if len(paths) > 1:
+        key = _class_key(item)
+        if key in seen:
             if key not in reported:
                 reported.add(key)
-                found.add("LA907", item.endpoint.name, item.location, endpoint=item.endpoint.name,
-                          paths=", ".join(repr(path) for path in paths))
-                kept.append(item)
+                found.add(
+                    "LA907",
+                    registration_subject(item.path),
+                    item.location,
+                    endpoint=item.endpoint.name,
+                    paths=", ".join(repr(path) for path in paths_of[key]),
+                )
             continue
+        seen.add(key)
         duplicate = next(
             (other for other in kept if normalise_path(other.path) == normalise_path(item.path)),
             None,
         )
         if duplicate is not None:
-            found.add("LA901", registration_subject(item.path), item.location, path=item.path,
-                      relation="duplicates", other=duplicate.path,
-                      endpoint=duplicate.endpoint.name)
+            found.add(
+                "LA901",
+                registration_subject(item.path),
+                item.location,
+                path=item.path,
+                relation="duplicates",
+                other=duplicate.path,
+                endpoint=duplicate.endpoint.name,
+            )
             continue
         kept.append(item)
     return kept
+
+
+def _class_key(item: RegistrationDecl) -> str:
+    return f"{item.endpoint.qualname}@{item.endpoint.module}"
 
 
 def _check_overlaps(
     registrations: list[RegistrationDecl], endpoints: tuple[EndpointSpec, ...], found: Findings
 ) -> None:
     """LA901: ``/a/7`` is shadowed by the detail route ``/a/{id}``."""
-    for item, spec in zip(registrations, endpoints):
+    for item, spec in zip(registrations, endpoints, strict=True):
         for other in endpoints:
             if other is spec or other.path is None or spec.path is None:
                 continue
             prefix = "/" if other.path == "/" else other.path + "/"
-            rest = spec.path[len(prefix):] if spec.path.startswith(prefix) else ""
+            rest = spec.path[len(prefix) :] if spec.path.startswith(prefix) else ""
             if rest.split("/")[0].isdigit():
-                found.add("LA901", registration_subject(item.path), item.location,
-                          path=spec.path, relation="overlaps", other=prefix + "{id}",
-                          endpoint=other.name)
+                found.add(
+                    "LA901",
+                    registration_subject(item.path),
+                    item.location,
+                    path=spec.path,
+                    relation="overlaps",
+                    other=prefix + "{id}",
+                    endpoint=other.name,
+                )
 
 
 def _check_builtin_collision(
-    path: str, builtins: tuple[RouteSpec, ...], location: SourceLocation, found: Findings
+    item: RegistrationDecl, builtins: tuple[RouteSpec, ...], found: Findings
 ) -> None:
+    """LA906, naming the path as the user wrote it (R3.8)."""
     for route in builtins:
-        if route.path == path:
-            found.add("LA906", registration_subject(path), location, path=path,
-                      route=route.kind.value)
+        if normalise_path(route.path) == normalise_path(item.path):
+            found.add(
+                "LA906",
+                registration_subject(item.path),
+                item.location,
+                path=item.path,
+                route=route.kind.value,
+            )
 
 
 def _check_tables(endpoints: tuple[EndpointSpec, ...], found: Findings) -> None:
@@ -188,8 +214,14 @@ def _check_tables(endpoints: tuple[EndpointSpec, ...], found: Findings) -> None:
     for spec in endpoints:
         owner = owners.setdefault(spec.table, spec)
         if owner is not spec:
-            found.add("LA902", spec.name, spec.location, endpoint=spec.name, other=owner.name,
-                      table=spec.table)
+            found.add(
+                "LA902",
+                spec.name,
+                spec.location,
+                endpoint=spec.name,
+                other=owner.name,
+                table=spec.table,
+            )
 
 
 def _check_foreign_keys(endpoints: tuple[EndpointSpec, ...], found: Findings) -> None:
@@ -202,17 +234,35 @@ def _check_foreign_keys(endpoints: tuple[EndpointSpec, ...], found: Findings) ->
             subject = f"{spec.name}.{field.name}"
             target = tables.get(key.table)
             if target is None:
-                found.add("LA903", subject, field.location, target=str(key), field=field.name,
-                          table=key.table)
+                found.add(
+                    "LA903",
+                    subject,
+                    field.location,
+                    target=str(key),
+                    field=field.name,
+                    table=key.table,
+                )
                 continue
             column = next((item for item in target.fields if item.name == key.column), None)
             if column is None:
-                found.add("LA904", subject, field.location, target=str(key), table=key.table,
-                          column=key.column)
+                found.add(
+                    "LA904",
+                    subject,
+                    field.location,
+                    target=str(key),
+                    table=key.table,
+                    column=key.column,
+                )
             elif column.column_type is not field.column_type:
-                found.add("LA905", subject, field.location, field=field.name,
-                          type=field.column_type.value, target=str(key),
-                          target_type=column.column_type.value)
+                found.add(
+                    "LA905",
+                    subject,
+                    field.location,
+                    field=field.name,
+                    type=field.column_type.value,
+                    target=str(key),
+                    target_type=column.column_type.value,
+                )
 
 
 def _cors(

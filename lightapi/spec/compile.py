@@ -84,16 +84,16 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
     locking = LockingSpec(enabled=True, column="version")
 
     declared = [field_decl.name for field_decl in decl.fields]
-    serializer = compile_serializer(
-        meta.get("serializer"), name, fields, declared, excluded, found
-    )
+    serializer = compile_serializer(meta.get("serializer"), name, fields, declared, excluded, found)
     if (
         locking.enabled
         and methods & {"PUT", "PATCH"}
         and "version" not in serializer.write
         and meta.get("serializer") is not None
     ):
-        found.add("LA503", f"{name}.Meta.serializer", meta["serializer"].location_of("write"))
+        serializer_decl = meta["serializer"]
+        part = "fields" if serializer_decl.fields is not None else "write"  # what sets write
+        found.add("LA503", f"{name}.Meta.serializer", serializer_decl.location_of(part))
 
     auth: AuthSpec | None = None
     if "authentication" in meta:
@@ -109,7 +109,7 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
         filtering = compile_filtering(meta["filtering"])
     _check_list_options(decl, meta, methods, overrides, found)
 
-    spec = EndpointSpec(
+    endpoint = EndpointSpec(
         name=name,
         qualname=decl.qualname,
         module=decl.module,
@@ -131,7 +131,7 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
         description=meta.get("description", decl.docstring),
         tags=tuple(meta.get("tags", (default_tag(name),))),
     )
-    return spec, tuple(found.items)
+    return endpoint, tuple(found.items)
 
 
 def operations_for(methods: frozenset[str]) -> frozenset[Operation]:
@@ -146,15 +146,19 @@ def operations_for(methods: frozenset[str]) -> frozenset[Operation]:
 def _table_name(decl: EndpointDecl, meta: dict[str, Any], found: Findings) -> str:
     table, table_name = meta.get("table"), meta.get("table_name")
     if table is not None and table_name is not None and table != table_name:
-        found.add("LA103", f"{decl.name}.Meta.table", option_location(decl.meta, "table"),
-                  table=table, table_name=table_name)
+        found.add(
+            "LA103",
+            f"{decl.name}.Meta.table",
+            option_location(decl.meta, "table"),
+            table=table,
+            table_name=table_name,
+        )
     chosen = table if table is not None else table_name
     if chosen is None:
         return default_table_name(decl.name)
     if not _IDENTIFIER.fullmatch(chosen):
         key = "table" if table is not None else "table_name"
-        found.add("LA104", f"{decl.name}.Meta.{key}", option_location(decl.meta, key),
-                  table=chosen)
+        found.add("LA104", f"{decl.name}.Meta.{key}", option_location(decl.meta, key), table=chosen)
     return str(chosen)
 
 
@@ -163,21 +167,34 @@ def _overrides(decl: EndpointDecl, methods: frozenset[str], found: Findings) -> 
     for hook in decl.hooks:
         subject = f"{decl.name}.{hook.name}"
         if hook.signature_problem:
-            found.add("LA106", subject, hook.location, problem=hook.signature_problem,
-                      fix="fix the signature")
+            found.add(
+                "LA106",
+                subject,
+                hook.location,
+                problem=hook.signature_problem,
+                fix="fix the signature",
+            )
         verb = VERB_HOOKS.get(hook.name)
         if verb is not None and verb not in methods:
             found.add("LA105", subject, hook.location, hook=hook.name, verb=verb)
         twin = HELPER_TWINS.get(hook.name)
         if twin is not None and twin in names:
-            found.add("LA106", subject, hook.location,
-                      problem=f"{hook.name}() and {twin}() are both overridden",
-                      fix="override only one of them")
+            found.add(
+                "LA106",
+                subject,
+                hook.location,
+                problem=f"{hook.name}() and {twin}() are both overridden",
+                fix="override only one of them",
+            )
     queryset = QuerysetKind.NONE
     if decl.queryset is not None:
         if decl.queryset.kind is None:
-            found.add("LA107", f"{decl.name}.queryset", decl.queryset.location,
-                      actual=decl.queryset.actual)
+            found.add(
+                "LA107",
+                f"{decl.name}.queryset",
+                decl.queryset.location,
+                actual=decl.queryset.actual,
+            )
         else:
             queryset = decl.queryset.kind
     return OverridesSpec(hooks=tuple(_hook_spec(hook) for hook in decl.hooks), queryset=queryset)
@@ -203,5 +220,10 @@ def _check_list_options(
         return
     for option in ("cache", "pagination", "filtering"):
         if option in meta:
-            found.add("LA110", f"{decl.name}.Meta.{option}",
-                      option_location(decl.meta, option), option=option, reason=reason)
+            found.add(
+                "LA110",
+                f"{decl.name}.Meta.{option}",
+                option_location(decl.meta, option),
+                option=option,
+                reason=reason,
+            )

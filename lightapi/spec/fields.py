@@ -35,9 +35,27 @@ from lightapi.spec.types import (
 
 RESERVED_NAMES: Final = frozenset(
     {
-        "Meta", "queryset", "get", "post", "put", "patch", "delete", "head", "options", "list",
-        "retrieve", "create", "update", "destroy", "background", "request", "app", "metadata",
-        "registry", "query", "c",
+        "Meta",
+        "queryset",
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "list",
+        "retrieve",
+        "create",
+        "update",
+        "destroy",
+        "background",
+        "request",
+        "app",
+        "metadata",
+        "registry",
+        "query",
+        "c",
     }
 )
 
@@ -46,17 +64,52 @@ ALIAS_OPTIONS: Final = ("alias", "validation_alias", "serialization_alias")
 # The pydantic Field() keywords, for "did you mean" hints only; the front end decides what is
 # unknown using the installed pydantic's own signature.
 PYDANTIC_FIELD_OPTIONS: Final = (
-    "default", "default_factory", "alias", "alias_priority", "validation_alias",
-    "serialization_alias", "title", "field_title_generator", "description", "examples",
-    "exclude", "discriminator", "deprecated", "json_schema_extra", "frozen", "validate_default",
-    "repr", "init", "init_var", "kw_only", "pattern", "strict", "coerce_numbers_to_str", "gt",
-    "ge", "lt", "le", "multiple_of", "allow_inf_nan", "max_digits", "decimal_places",
-    "min_length", "max_length", "union_mode", "fail_fast",
+    "default",
+    "default_factory",
+    "alias",
+    "alias_priority",
+    "validation_alias",
+    "serialization_alias",
+    "title",
+    "field_title_generator",
+    "description",
+    "examples",
+    "exclude",
+    "discriminator",
+    "deprecated",
+    "json_schema_extra",
+    "frozen",
+    "validate_default",
+    "repr",
+    "init",
+    "init_var",
+    "kw_only",
+    "pattern",
+    "strict",
+    "coerce_numbers_to_str",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "multiple_of",
+    "allow_inf_nan",
+    "max_digits",
+    "decimal_places",
+    "min_length",
+    "max_length",
+    "union_mode",
+    "fail_fast",
 )
 # Keywords the IR models itself; everything else a Field() got is kept in schema_options.
 _MODELLED: Final = frozenset(
-    {*CONSTRAINT_NAMES, *LIGHTAPI_FIELD_OPTIONS, *ALIAS_OPTIONS, "default", "default_factory",
-     "description"}
+    {
+        *CONSTRAINT_NAMES,
+        *LIGHTAPI_FIELD_OPTIONS,
+        *ALIAS_OPTIONS,
+        "default",
+        "default_factory",
+        "description",
+    }
 )
 _FOREIGN_KEY: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*")
 _ORDER: Final = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
@@ -106,8 +159,7 @@ def compile_field(endpoint: str, decl: FieldDecl, found: Findings) -> FieldSpec 
         for option in ("unique", "index", "foreign_key"):
             if options.get(option):
                 found.add("LA015", subject, location, option=option, field=decl.name)
-        if decl.type.column_type is not None:
-            _check_default(decl, decl.type, _constraints(options), subject, found)
+        _check_default(decl, decl.type, _constraints(options), subject, found)  # R23.15
         return None
     if decl.type.column_type is None:
         found.add("LA002", subject, location, annotation=decl.type.display, field=decl.name)
@@ -146,8 +198,9 @@ def _check_options(decl: FieldDecl, subject: str, found: Findings) -> bool:
             (*PYDANTIC_FIELD_OPTIONS, *LIGHTAPI_FIELD_OPTIONS),
             fallback="remove it; see the Field() options in the docs",
         )
-        found.add("LA012", subject, decl.location, field=decl.name, option=option,
-                  suggestion=suggestion)
+        found.add(
+            "LA012", subject, decl.location, field=decl.name, option=option, suggestion=suggestion
+        )
         clean = False
     if any(decl.options.get(alias) is not None for alias in ALIAS_OPTIONS):
         found.add("LA014", subject, decl.location, field=decl.name)
@@ -173,8 +226,7 @@ def _check_constraints(decl: FieldDecl, ref: TypeRef, subject: str, found: Findi
         elif name in DECIMAL_CONSTRAINTS and column_type is not ColumnType.DECIMAL:
             code = "LA007"
         if code:
-            found.add(code, subject, decl.location, option=name, field=decl.name,
-                      type=ref.display)
+            found.add(code, subject, decl.location, option=name, field=decl.name, type=ref.display)
             clean = False
     pattern = decl.options.get("pattern")
     if pattern is not None and column_type is ColumnType.STRING:
@@ -236,14 +288,28 @@ def _check_default(
         if isinstance(value, kind):
             found.add("LA008", subject, decl.location, field=decl.name, kind=label)
             return False
+    if ref.column_type is None:
+        return True  # an excluded field outside the type table: no type to validate against
     if not default_fits(value, ref):
-        found.add("LA009", subject, decl.location, default=short_repr(value), field=decl.name,
-                  type=ref.display)
+        found.add(
+            "LA009",
+            subject,
+            decl.location,
+            default=short_repr(value),
+            field=decl.name,
+            type=ref.display,
+        )
         return False
     violated = violated_constraint(value, constraints)
     if violated:
-        found.add("LA010", subject, decl.location, default=short_repr(value), field=decl.name,
-                  constraint=violated)
+        found.add(
+            "LA010",
+            subject,
+            decl.location,
+            default=short_repr(value),
+            field=decl.name,
+            constraint=violated,
+        )
         return False
     return True
 
@@ -266,6 +332,8 @@ def default_fits(value: Any, ref: TypeRef) -> bool:
     kinds = accepted.get(ref.column_type, ())
     if ref.column_type is ColumnType.DATE and isinstance(value, datetime.datetime):
         return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # R2.6: NaN and ±Inf are not valid floats
     return isinstance(value, kinds)
 
 
@@ -282,21 +350,23 @@ def violated_constraint(value: Any, constraints: Constraints) -> str | None:
 def _satisfies(value: Any, name: str, bound: Any) -> bool:
     try:
         if name == "min_length":
-            return len(value) >= bound
+            return bool(len(value) >= bound)
         if name == "max_length":
-            return len(value) <= bound
+            return bool(len(value) <= bound)
         if name == "pattern":
             return re.search(bound, value) is not None
         if name in _ORDER:
             return bool(_ORDER[name](value, bound))
         if name == "multiple_of":
             remainder = value % bound
-            return remainder == 0 or math.isclose(remainder, bound)
+            return bool(remainder == 0 or math.isclose(remainder, bound))
         if name in ("max_digits", "decimal_places"):
             digits, places = _decimal_shape(decimal.Decimal(value))
-            return (digits if name == "max_digits" else places) <= bound
-    except (TypeError, ValueError, re.error, decimal.InvalidOperation):
-        return True  # a type problem is LA009's, a bad pattern LA016's
+            return bool((digits if name == "max_digits" else places) <= bound)
+    except (TypeError, ValueError, ArithmeticError, re.error):
+        # A type problem is LA009's, a bad pattern LA016's; multiple_of=0 must not crash the
+        # class statement (ArithmeticError covers ZeroDivisionError and decimal's errors).
+        return True
     return True
 
 
@@ -309,4 +379,3 @@ def _decimal_shape(value: decimal.Decimal) -> tuple[int, int]:
         return len(digit_tuple) + exponent, 0
     places = -exponent
     return max(len(digit_tuple), places), places
-

@@ -70,20 +70,26 @@ def valid_meta(endpoint: str, options: Iterable[OptionDecl], found: Findings) ->
     """Meta values by name, dropping unknown names (LA101) and values of the wrong kind (LA102)."""
     values: dict[str, Any] = {}
     for option in options:
+        # R3.8: the subject names the attribute as written, like the YAML key of LA701.
+        subject = f"{endpoint}.Meta.{option.name}"
         if option.name not in META_OPTIONS:
             suggestion = did_you_mean(
                 option.name, META_OPTIONS, fallback="known options: {options}"
             )
-            found.add("LA101", f"{endpoint}.Meta", option.location, option=option.name,
-                      suggestion=suggestion)
+            found.add("LA101", subject, option.location, option=option.name, suggestion=suggestion)
             continue
         if not _is_valid_value(option.name, option.value):
-            subject = f"{endpoint}.Meta.{option.name}"
             if option.name == "serializer":
                 found.add("LA204", subject, option.location, actual=type_name(option.value))
             else:
-                found.add("LA102", subject, option.location, option=option.name,
-                          expected=META_OPTIONS[option.name], actual=type_name(option.value))
+                found.add(
+                    "LA102",
+                    subject,
+                    option.location,
+                    option=option.name,
+                    expected=META_OPTIONS[option.name],
+                    actual=type_name(option.value),
+                )
             continue
         values[option.name] = option.value
     return values
@@ -169,8 +175,13 @@ def pagination_findings(decl: PaginationDecl, subject: SubjectOf, found: Finding
     if _not_int(maximum) or maximum < 1:
         found.add("LA312", subject("max_page_size"), decl.location, max_page_size=maximum)
     elif _not_int(decl.page_size) or not 1 <= decl.page_size <= maximum:
-        found.add("LA311", subject("page_size"), decl.location, page_size=decl.page_size,
-                  max_page_size=maximum)
+        found.add(
+            "LA311",
+            subject("page_size"),
+            decl.location,
+            page_size=decl.page_size,
+            max_page_size=maximum,
+        )
 
 
 def _not_int(value: Any) -> bool:
@@ -180,7 +191,8 @@ def _not_int(value: Any) -> bool:
 def compile_pagination(decl: PaginationDecl, subject: str, found: Findings) -> PaginationSpec:
     pagination_findings(decl, lambda part: subject, found)
     return PaginationSpec(
-        style=str(decl.style), page_size=decl.page_size,
+        style=str(decl.style),
+        page_size=decl.page_size,
         max_page_size=resolved_max_page_size(decl),
     )
 

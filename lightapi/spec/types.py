@@ -76,7 +76,9 @@ def _display(annotation: Any) -> str:
 
 
 def describe_annotation(annotation: Any) -> TypeRef:
-    """Classify a resolved annotation; ``Optional[T]``, ``Union[T, None]``, ``T | None`` are nullable."""
+    """Classify a resolved annotation.
+
+    ``Optional[T]``, ``Union[T, None]`` and ``T | None`` are nullable."""
     origin = typing.get_origin(annotation)
     nullable = False
     inner = annotation

@@ -73,7 +73,9 @@ async def test_version_error_joins_field_errors(book):
 
 async def test_if_match_writes_and_412_on_a_stale_tag(book):
     client, pk = book
-    updated = await client.patch(f"/books/{pk}", json={"year": 7}, headers={"If-Match": f'"{pk}-1"'})
+    updated = await client.patch(
+        f"/books/{pk}", json={"year": 7}, headers={"If-Match": f'"{pk}-1"'}
+    )
     assert updated.status_code == 200  # R5.17: body version optional with If-Match
     assert updated.headers["etag"] == f'"{pk}-2"'
     stale = await client.patch(f"/books/{pk}", json={"year": 8}, headers={"If-Match": f'"{pk}-1"'})

@@ -126,7 +126,8 @@ async def test_user_memory_sqlite_engine_serves_one_database():
     app.register({"/books": BookEndpoint})
     async with client_for(app) as client:
         for title in ("a", "b", "c"):
-            assert (await client.post("/books", json={"title": title, "author": "x"})).status_code == 201
+            created = await client.post("/books", json={"title": title, "author": "x"})
+            assert created.status_code == 201
         assert len((await client.get("/books")).json()["results"]) == 3
 
 
