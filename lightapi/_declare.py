@@ -105,10 +105,16 @@ def _resolve(klass: type, annotation: Any) -> tuple[Any, str | None]:
         return annotation, None
     module = sys.modules.get(klass.__module__)
     namespace = dict(vars(module)) if module is not None else {}
+    resolved: Any = annotation
     try:
-        return eval(annotation, namespace, dict(vars(klass))), None
+        # A quoted annotation under ``from __future__ import annotations`` is a string twice.
+        for _ in range(3):
+            if not isinstance(resolved, str):
+                break
+            resolved = eval(resolved, namespace, dict(vars(klass)))
     except Exception as error:  # any failure to evaluate is reported as LA001
         return None, f"{type(error).__name__}: {error}"
+    return resolved, None
 
 
 def field_declarations(cls: type, base: type) -> tuple[FieldDecl, ...]:

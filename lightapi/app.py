@@ -43,6 +43,7 @@ from lightapi.spec.application import (
     normalise_path,
     registration_subject,
 )
+from lightapi.spec.codes import CODES, Severity
 from lightapi.spec.declarations import AppDecl, CorsDecl, RegistrationDecl
 from lightapi.spec.diagnostics import (
     Diagnostic,
@@ -123,7 +124,7 @@ class LightApi:
         self._endpoints: dict[str, type[RestEndpoint]] = {}
         self._starlette: Starlette | None = None
         self._compiled: tuple[AppSpec, tuple[Diagnostic, ...]] | None = None
-        self._silence = frozenset(silence)
+        self._silence = _warning_codes(silence)
         self._cors = (
             CorsDecl(
                 origins=tuple(cors_origins),
@@ -232,7 +233,8 @@ class LightApi:
                 (RegistrationDecl(path=path, endpoint=spec, location=location), cls)
             )
             self._endpoints.setdefault(normalise_path(path), cls)
-            if spec.table not in self._metadata.tables and not cls.__lightapi_diagnostics__:
+            has_errors = any(item.is_error for item in cls.__lightapi_diagnostics__)
+            if spec.table not in self._metadata.tables and not has_errors:
                 map_class(cls, build_table(spec, self._metadata))
         self._compiled = None
 
@@ -393,6 +395,17 @@ class LightApi:
     @property
     def metadata(self) -> MetaData:
         return self._metadata
+
+
+def _warning_codes(codes: Iterable[str]) -> frozenset[str]:
+    """R3.14: only warnings can be silenced; naming an error or unknown code is a mistake."""
+    chosen = frozenset(codes)
+    wrong = sorted(
+        code for code in chosen if code not in CODES or CODES[code].severity is not Severity.WARNING
+    )
+    if wrong:
+        raise ConfigurationError(f"silence= accepts warning codes only, not {', '.join(wrong)}")
+    return chosen
 
 
 def _lifespan(setup: TableSetup) -> Any:

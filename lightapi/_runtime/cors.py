@@ -19,7 +19,12 @@ class JSONCORSMiddleware(CORSMiddleware):
         if response.status_code < 400:
             return response
         detail = bytes(response.body).decode("utf-8", "replace")
-        return error_response(response.status_code, detail, dict(response.headers) | {})
+        kept = {
+            name: value
+            for name, value in response.headers.items()
+            if name not in ("content-type", "content-length")
+        }
+        return error_response(response.status_code, detail, kept)
 
 
 def cors_middleware(spec: CorsSpec) -> Middleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +60,43 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class ScaledNumeric(TypeDecorator[decimal.Decimal]):
+    """Decimals kept at the column's scale on every dialect (R2.6: ``"1.50"``).
+
+    SQLAlchemy writes a scale into the DDL only together with a precision, so without
+    ``max_digits`` PostgreSQL would keep whatever scale a value arrived with while SQLite
+    answers at the declared one; quantizing on the way in and out makes both say the same.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int | None, scale: int) -> None:
+        super().__init__(precision=precision, scale=scale, asdecimal=True)
+        self.quantum = decimal.Decimal(1).scaleb(-scale)
+
+    def _quantized(self, value: Any) -> decimal.Decimal | None:
+        if value is None:
+            return None
+        return decimal.Decimal(value).quantize(self.quantum)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> decimal.Decimal | None:
+        return self._quantized(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> decimal.Decimal | None:
+        return self._quantized(value)
+
+
+class FloatColumn(TypeDecorator[float]):
+    """Floats read back as floats: SQLite's RETURNING echoes an int that was bound as one."""
+
+    impl = Float
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> float | None:
+        return None if value is None else float(value)
+
+
 def column_type(spec: FieldSpec) -> TypeEngine[Any]:
     kind = spec.column_type
     constraints = spec.constraints
@@ -68,7 +106,7 @@ def column_type(spec: FieldSpec) -> TypeEngine[Any]:
         case ColumnType.INTEGER:
             return Integer()
         case ColumnType.FLOAT:
-            return Float()
+            return FloatColumn()
         case ColumnType.BOOLEAN:
             return Boolean()
         case ColumnType.DATETIME:
@@ -76,11 +114,8 @@ def column_type(spec: FieldSpec) -> TypeEngine[Any]:
         case ColumnType.DATE:
             return Date()
         case ColumnType.DECIMAL:
-            return Numeric(
-                precision=constraints.max_digits,
-                scale=constraints.decimal_places if constraints.decimal_places is not None else 10,
-                asdecimal=True,
-            )
+            places = constraints.decimal_places
+            return ScaledNumeric(constraints.max_digits, places if places is not None else 10)
         case ColumnType.UUID:
             return Uuid()
         case ColumnType.TIME:

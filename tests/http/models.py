@@ -28,6 +28,7 @@ class KitchenSinkEndpoint(RestEndpoint):
     day: Optional[datetime.date] = None
     price: decimal.Decimal = Field(default=decimal.Decimal("1.50"), max_digits=8, decimal_places=2)
     token: Optional[uuid.UUID] = None
+    amount: decimal.Decimal = Field(default=decimal.Decimal(2), decimal_places=2)
 
 
 class ReadOnlyEndpoint(RestEndpoint, HttpMethod.GET):

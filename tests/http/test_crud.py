@@ -110,7 +110,8 @@ async def test_every_column_type_round_trips(serve):
     created = await client.post("/sink", json=payload)
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["count"] == 12 and body["ratio"] == 2.0 and body["active"] is False
+    assert body["count"] == 12 and body["active"] is False
+    assert body["ratio"] == 2.0 and isinstance(body["ratio"], float)
     assert body["happened_at"] == "2024-03-01T10:30:00Z"  # converted to UTC
     assert body["day"] == "2024-03-01"
     assert body["price"] == "3.50"  # Decimal as string with the column's scale
@@ -126,6 +127,11 @@ async def test_defaults_fill_omitted_fields(serve):
     body = (await client.post("/sink", json={"label": "z"})).json()
     assert body["count"] == 0 and body["ratio"] == 1.5 and body["active"] is True
     assert body["price"] == "1.50" and body["token"] is None
+    # R2.6: the column's scale on every engine, with or without max_digits.
+    assert body["amount"] == "2.00"
+    patched = await client.patch(f"/sink/{body['id']}", json={"amount": "7.5", "version": 1})
+    assert patched.json()["amount"] == "7.50"
+    assert (await client.get(f"/sink/{body['id']}")).json()["amount"] == "7.50"
 
 
 async def test_serializer_projects_responses_but_not_input(serve):

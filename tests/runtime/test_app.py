@@ -152,3 +152,26 @@ def test_build_refuses_an_app_with_errors_before_serving():
     with pytest.raises(SpecError) as raised:
         app.build_app()
     assert [item.code for item in raised.value.diagnostics] == ["LA902"]
+
+
+def test_warnings_never_stop_a_build():
+    from lightapi import LightApiWarning, Serializer
+
+    class Twice(RestEndpoint):
+        title: str
+
+        class Meta:
+            serializer = Serializer(read=["title", "title"])  # LA205, a warning
+
+    app = LightApi(engine=create_engine("sqlite://"))
+    app.register({"/twice": Twice})
+    with pytest.warns(LightApiWarning, match="LA205"):
+        app.build_app()  # R3.14
+    assert "twices" in app.metadata.tables
+
+
+def test_silence_accepts_warning_codes_only():
+    LightApi(engine=create_engine("sqlite://"), silence={"LA205", "LA908"})
+    for codes in ({"LA002"}, {"LA999"}):
+        with pytest.raises(ConfigurationError):
+            LightApi(engine=create_engine("sqlite://"), silence=codes)  # R3.14

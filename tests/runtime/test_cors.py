@@ -40,6 +40,8 @@ async def test_preflight_from_another_origin_is_json_400():
         )
     assert response.status_code == 400
     assert response.json() == {"detail": "Disallowed CORS origin"}  # R11.2
+    assert response.headers["content-type"] == "application/json"
+    assert int(response.headers["content-length"]) == len(response.content)
 
 
 async def test_simple_requests_and_errors_carry_cors_headers():

@@ -27,3 +27,11 @@ def declare_resolvable() -> type[RestEndpoint]:
         note: str | None  # future-note
 
     return LedgerEndpoint
+
+
+def declare_quoted() -> type[RestEndpoint]:
+    class QuotedEndpoint(RestEndpoint):
+        title: "str"  # noqa: UP037 - quoted on purpose: a string inside a string
+        year: "Optional[int]" = None  # noqa: UP037, UP045
+
+    return QuotedEndpoint

@@ -376,3 +376,11 @@ def test_specs_are_frozen() -> None:
     assert isinstance(spec.serializer.read, tuple)
     with pytest.raises(TypeError):
         spec.fields[0].schema_options["title"] = "x"  # type: ignore[index]
+
+
+def test_quoted_annotations_under_future_import_resolve() -> None:
+    spec = lightapi.inspect(future_endpoints.declare_quoted())
+    assert [(field.name, field.python_type) for field in spec.fields[:2]] == [
+        ("title", "str"),
+        ("year", "Optional[int]"),
+    ]
