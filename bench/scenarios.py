@@ -1,0 +1,49 @@
+"""The four measured requests, and what each needs from the database before a run."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+from bench import seed
+
+# PATCH rows per second of run that we provision; far above what one uvicorn worker reaches on
+# 2 cores, so no run runs out of rows (wrk's Lua reports an overrun if one ever does).
+PATCH_RATE_CEILING: Final = 10_000
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    description: str
+    script: str | None = None
+    patches: bool = False
+
+    def patch_rows_per_thread(self, seconds: float, threads: int) -> int:
+        if not self.patches:
+            return 0
+        return math.ceil(PATCH_RATE_CEILING * max(seconds, 1.0) / threads)
+
+    def script_args(self, rows_per_thread: int) -> tuple[str, ...]:
+        if not self.patches:
+            return ()
+        return (str(seed.FIRST_PATCH_ID), str(rows_per_thread))
+
+
+SCENARIOS: Final = {
+    scenario.name: scenario
+    for scenario in (
+        Scenario("get_one", "/books/1", "GET /books/1"),
+        Scenario("get_list", "/books", "GET /books (50 rows)"),
+        Scenario("post", "/books", "POST /books, small valid body", script="post.lua"),
+        Scenario(
+            "patch",
+            "/books",
+            'PATCH /books/{id} {"year": 2000, "version": 1}, each row once',
+            script="patch.lua",
+            patches=True,
+        ),
+    )
+}

@@ -1,0 +1,89 @@
+"""Creates and resets the SQLite files, with plain SQL, while the servers are idle.
+
+Both apps get byte-identical data, so their GET answers can be compared byte for byte and every
+run of a scenario starts from the same database state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Final
+
+# The table LightAPI creates for the benchmark's BookEndpoint (automatic columns first).
+SCHEMA: Final = """
+CREATE TABLE books (
+    id INTEGER NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    version INTEGER NOT NULL,
+    title VARCHAR NOT NULL,
+    author VARCHAR NOT NULL,
+    year INTEGER,
+    PRIMARY KEY (id)
+)
+"""
+LIST_ROWS: Final = 50
+FIRST_PATCH_ID: Final = LIST_ROWS + 1
+# SQLAlchemy's SQLite DATETIME storage format (naive UTC wall time).
+SEED_TIME: Final = "2024-01-01 00:00:00.000000"
+INSERT: Final = (
+    "INSERT INTO books (id, created_at, updated_at, version, title, author, year)"
+    " VALUES (?, ?, ?, 1, ?, ?, ?)"
+)
+
+
+@contextmanager
+def _connect(path: Path) -> Iterator[sqlite3.Connection]:
+    with closing(sqlite3.connect(path, timeout=30)) as connection, connection:
+        yield connection
+
+
+def _list_row(i: int) -> tuple[object, ...]:
+    year = None if i % 5 == 0 else 1950 + i
+    return (i, SEED_TIME, SEED_TIME, f"Seed book {i}", f"Author {i % 7}", year)
+
+
+def create(path: Path) -> None:
+    """A new database holding the 50 rows that GET /books returns."""
+    with _connect(path) as connection:
+        connection.execute(SCHEMA)
+        connection.executemany(INSERT, [_list_row(i) for i in range(1, LIST_ROWS + 1)])
+
+
+def prepare(path: Path, patch_rows: int = 0) -> None:
+    """Reset to the 50 seed rows, plus ``patch_rows`` rows at version 1 for the PATCH scenario.
+
+    Rows added by POST runs are dropped; PATCH rows are reset rather than re-inserted when the
+    right number is already there, which keeps the reset well under a second.
+    """
+    with _connect(path) as connection:
+        (extra,) = connection.execute(
+            "SELECT count(*) FROM books WHERE id >= ?", (FIRST_PATCH_ID,)
+        ).fetchone()
+        if patch_rows and extra == patch_rows:
+            connection.execute(
+                "UPDATE books SET version = 1, year = NULL, updated_at = created_at"
+                " WHERE id >= ? AND version != 1",
+                (FIRST_PATCH_ID,),
+            )
+            return
+        connection.execute("DELETE FROM books WHERE id >= ?", (FIRST_PATCH_ID,))
+        connection.executemany(
+            INSERT,
+            (
+                (i, SEED_TIME, SEED_TIME, f"Patch book {i}", "Bench", None)
+                for i in range(FIRST_PATCH_ID, FIRST_PATCH_ID + patch_rows)
+            ),
+        )
+
+
+def count_patched(path: Path) -> int:
+    """How many PATCH rows were bumped past version 1 (a cross-check of wrk's count)."""
+    with _connect(path) as connection:
+        (patched,) = connection.execute(
+            "SELECT count(*) FROM books WHERE id >= ? AND version > 1", (FIRST_PATCH_ID,)
+        ).fetchone()
+    return int(patched)
