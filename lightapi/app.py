@@ -13,11 +13,10 @@ import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware as StarletteMiddleware
@@ -27,7 +26,7 @@ from starlette.types import Receive, Scope, Send
 from lightapi._runtime.cors import cors_middleware
 from lightapi._runtime.db import Database
 from lightapi._runtime.encoding import RowEncoder
-from lightapi._runtime.engines import database_summary, engine_from_url
+from lightapi._runtime.engines import database_summary, engine_from_url, is_async_engine
 from lightapi._runtime.errors import http_exception_handler, server_error_handler
 from lightapi._runtime.handlers import EndpointRuntime
 from lightapi._runtime.models import models_for
@@ -53,6 +52,9 @@ from lightapi.spec.diagnostics import (
 )
 from lightapi.spec.findings import Findings
 from lightapi.spec.model import AppSpec, EndpointSpec, RouteKind, SourceLocation
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["LightApi"]
 
@@ -179,7 +181,7 @@ class LightApi:
     def _check_mode(self, mode: str | None) -> None:
         if mode is None or self._engine is None:
             return
-        is_async = isinstance(self._engine, AsyncEngine)
+        is_async = is_async_engine(self._engine)
         if mode not in ("sync", "async") or (mode == "async") != is_async:
             raise ConfigurationError(
                 f"mode={mode!r} does not match the {'async' if is_async else 'sync'} engine"

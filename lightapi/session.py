@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 __all__ = ["get_async_session", "get_sync_session"]
 
@@ -29,6 +32,8 @@ def get_sync_session(engine: Engine) -> Iterator[Session]:
 
 @contextlib.asynccontextmanager
 async def get_async_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    from sqlalchemy.ext.asyncio import AsyncSession  # needs greenlet: only for async engines
+
     async with AsyncSession(engine, expire_on_commit=False) as session:
         try:
             yield session

@@ -16,15 +16,18 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from starlette.concurrency import run_in_threadpool
 
+from lightapi._runtime.engines import is_async_engine
 from lightapi._runtime.errors import DATABASE_UNAVAILABLE, VALUE_REJECTED, DatabaseFailure
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
 Work = Callable[..., T]
@@ -141,8 +144,8 @@ class Database:
 
     def __init__(self, engine: Engine | AsyncEngine) -> None:
         self.engine = engine
-        self.is_async = isinstance(engine, AsyncEngine)
-        sync_engine = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+        self.is_async = is_async_engine(engine)
+        sync_engine = engine if isinstance(engine, Engine) else engine.sync_engine
         self.dialect = sync_engine.dialect.name
         self._executor: ThreadPoolExecutor | None = None
         if not self.is_async and _uses_one_connection(sync_engine):
@@ -158,8 +161,8 @@ class Database:
 
     async def _run(self, work: Work[T], args: tuple[Any, ...], *, write: bool) -> T:
         try:
-            if isinstance(self.engine, AsyncEngine):
-                return await self._run_async(self.engine, work, args, write)
+            if self.is_async:
+                return await self._run_async(cast("AsyncEngine", self.engine), work, args, write)
             if self._executor is not None:
                 loop = asyncio.get_running_loop()
                 call = functools.partial(self._run_sync, work, args, write)

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from lightapi.exceptions import ConfigurationError
 from lightapi.spec.model import DatabaseSpec
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
 ASYNC_DRIVERS: Final = frozenset({"asyncpg", "aiosqlite", "psycopg_async"})
 TIMEOUT_SECONDS: Final = 5
+
+
+def is_async_engine(engine: object) -> bool:
+    """Whether ``engine`` is an AsyncEngine, without importing SQLAlchemy's asyncio layer: it
+    needs greenlet, which sync-only installs do not have (an async engine has loaded it)."""
+    module = sys.modules.get("sqlalchemy.ext.asyncio")
+    return module is not None and isinstance(engine, module.AsyncEngine)
+
+
+def asyncio_support() -> ModuleType:
+    """SQLAlchemy's asyncio layer, or the install hint of R13.5 when its dependency is missing."""
+    try:
+        import sqlalchemy.ext.asyncio as support
+    except ImportError as error:
+        raise ConfigurationError(
+            f'async engines need greenlet: pip install "lightapi[async]" ({error})'
+        ) from None
+    return support
 
 
 def is_async_url(url: URL) -> bool:
@@ -60,7 +82,7 @@ def engine_from_url(raw_url: str, overrides: dict[str, Any] | None = None) -> En
     options = {**_default_options(url), **(overrides or {})}
     try:
         engine: Engine | AsyncEngine = (
-            create_async_engine(url, **options)
+            asyncio_support().create_async_engine(url, **options)
             if is_async_url(url)
             else create_engine(url, **options)
         )
@@ -68,7 +90,7 @@ def engine_from_url(raw_url: str, overrides: dict[str, Any] | None = None) -> En
         hint = ' (pip install "lightapi[async]")' if is_async_url(url) else ""
         raise ConfigurationError(f"missing database driver {error.name!r}{hint}") from error
     if url.get_backend_name() == "sqlite":
-        sync = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+        sync = engine if isinstance(engine, Engine) else engine.sync_engine
         _enforce_sqlite_foreign_keys(sync)
     return engine
 
@@ -78,6 +100,6 @@ def database_summary(engine: Engine | AsyncEngine) -> DatabaseSpec:
     return DatabaseSpec(
         dialect=url.get_backend_name(),
         driver=url.get_driver_name(),
-        is_async=isinstance(engine, AsyncEngine),
+        is_async=is_async_engine(engine),
         url=url.render_as_string(hide_password=True),
     )
