@@ -890,11 +890,10 @@ def test_la206_empty_projection_list() -> None:
 
 def check_record(
     record: Any,
-    declare: Any,
+    option: str,
     code: str,
     *,
     record_subject: str,
-    endpoint_subject: str,
     marker: str,
     message: str,
     hint: str,
@@ -902,9 +901,16 @@ def check_record(
     """An option record's error is raised at construction with the record as subject (R1.4);
     in collect mode it is recorded, and once an endpoint uses the record it is reported once,
     with the endpoint's option as subject (R3.8, R3.13). Both point at the record's line."""
+
+    def declare() -> None:
+        class ArticleEndpoint(RestEndpoint):
+            title: str
+            Meta = type("Meta", (), {option: record()})
+
     at_construction = literal(ERROR, code, record_subject, here(marker), message, hint)
     assert raised(record).diagnostics == (at_construction,)
     assert collected(record) == [at_construction]
+    endpoint_subject = f"ArticleEndpoint.Meta.{option}"
     assert collected(declare) == [
         literal(ERROR, code, endpoint_subject, here(marker), message, hint)
     ]
@@ -914,16 +920,9 @@ def test_la310_unknown_pagination_style() -> None:
     def record() -> Pagination:
         return Pagination(style="offset")  # LA310
 
-    def declare() -> None:
-        class ArticleEndpoint(RestEndpoint):
-            title: str
-
-            class Meta:
-                pagination = record()
-
     check_record(
-        record, declare, "LA310",
-        record_subject="Pagination.style", endpoint_subject="ArticleEndpoint.Meta.pagination",
+        record, "pagination", "LA310",
+        record_subject="Pagination.style",
         marker="LA310", message="unknown pagination style 'offset'",
         hint="use 'page_number' or 'cursor'",
     )
@@ -933,16 +932,9 @@ def test_la311_page_size_out_of_range() -> None:
     def record() -> Pagination:
         return Pagination(page_size=0)  # LA311
 
-    def declare() -> None:
-        class ArticleEndpoint(RestEndpoint):
-            title: str
-
-            class Meta:
-                pagination = record()
-
     check_record(
-        record, declare, "LA311",
-        record_subject="Pagination.page_size", endpoint_subject="ArticleEndpoint.Meta.pagination",
+        record, "pagination", "LA311",
+        record_subject="Pagination.page_size",
         marker="LA311", message="page_size 0 must be between 1 and 100",
         hint="fix page_size or max_page_size",
     )
@@ -952,16 +944,9 @@ def test_la311_page_size_above_max_page_size() -> None:
     def record() -> Pagination:
         return Pagination(page_size=50, max_page_size=10)  # LA311-above-max
 
-    def declare() -> None:
-        class ArticleEndpoint(RestEndpoint):
-            title: str
-
-            class Meta:
-                pagination = record()
-
     check_record(
-        record, declare, "LA311",
-        record_subject="Pagination.page_size", endpoint_subject="ArticleEndpoint.Meta.pagination",
+        record, "pagination", "LA311",
+        record_subject="Pagination.page_size",
         marker="LA311-above-max", message="page_size 50 must be between 1 and 10",
         hint="fix page_size or max_page_size",
     )
@@ -971,17 +956,9 @@ def test_la312_max_page_size_below_one() -> None:
     def record() -> Pagination:
         return Pagination(max_page_size=0)  # LA312
 
-    def declare() -> None:
-        class ArticleEndpoint(RestEndpoint):
-            title: str
-
-            class Meta:
-                pagination = record()
-
     check_record(
-        record, declare, "LA312",
+        record, "pagination", "LA312",
         record_subject="Pagination.max_page_size",
-        endpoint_subject="ArticleEndpoint.Meta.pagination",
         marker="LA312", message="max_page_size 0 must be at least 1", hint="raise it",
     )
 
@@ -993,16 +970,9 @@ def test_la501_cache_ttl_below_one() -> None:
     def record() -> Cache:
         return Cache(ttl=-5)  # LA501
 
-    def declare() -> None:
-        class BookEndpoint(RestEndpoint):
-            title: str
-
-            class Meta:
-                cache = record()
-
     check_record(
-        record, declare, "LA501",
-        record_subject="Cache.ttl", endpoint_subject="BookEndpoint.Meta.cache",
+        record, "cache", "LA501",
+        record_subject="Cache.ttl",
         marker="LA501", message="cache ttl -5 must be at least 1 second",
         hint="use a positive ttl",
     )
@@ -1012,16 +982,9 @@ def test_la502_vary_on_entry_is_not_a_header_name() -> None:
     def record() -> Cache:
         return Cache(vary_on=("Accept-Encoding", "Accept Language"))  # LA502
 
-    def declare() -> None:
-        class BookEndpoint(RestEndpoint):
-            title: str
-
-            class Meta:
-                cache = record()
-
     check_record(
-        record, declare, "LA502",
-        record_subject="Cache.vary_on", endpoint_subject="BookEndpoint.Meta.cache",
+        record, "cache", "LA502",
+        record_subject="Cache.vary_on",
         marker="LA502", message="vary_on entry 'Accept Language' is not a header name",
         hint="use e.g. 'Accept-Language'",
     )
