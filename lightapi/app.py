@@ -8,6 +8,7 @@ routes over handlers that close over compiled statements, models and encoders.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
 import sys
 import warnings
@@ -23,6 +24,7 @@ from starlette.middleware import Middleware as StarletteMiddleware
 from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
+from lightapi._refs import rate_limiter_ref
 from lightapi._runtime.cors import cors_middleware
 from lightapi._runtime.db import Database
 from lightapi._runtime.encoding import RowEncoder
@@ -34,6 +36,7 @@ from lightapi._runtime.queries import Layout, Statements
 from lightapi._runtime.routing import endpoint_routes, health_route, ready_route
 from lightapi._runtime.setup import TableSetup
 from lightapi._runtime.tables import build_table, map_class
+from lightapi.config import config
 from lightapi.exceptions import ConfigurationError, LightApiWarning
 from lightapi.rest import RestEndpoint, is_concrete_endpoint
 from lightapi.spec.application import (
@@ -43,7 +46,8 @@ from lightapi.spec.application import (
     registration_subject,
 )
 from lightapi.spec.codes import CODES, Severity
-from lightapi.spec.declarations import AppDecl, CorsDecl, RegistrationDecl
+from lightapi.spec.declarations import AppDecl, CallableDecl, CorsDecl, RegistrationDecl
+from lightapi.spec.deploy import deploy_findings
 from lightapi.spec.diagnostics import (
     Diagnostic,
     collecting,
@@ -51,7 +55,8 @@ from lightapi.spec.diagnostics import (
     report,
 )
 from lightapi.spec.findings import Findings
-from lightapi.spec.model import AppSpec, EndpointSpec, RouteKind, SourceLocation
+from lightapi.spec.login import DEFAULT_LIMITS
+from lightapi.spec.model import AppSpec, EndpointSpec, ObjectRef, RefKind, RouteKind, SourceLocation
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -151,10 +156,18 @@ class LightApi:
             health_url=health_url,
             ready_url=ready_url,
             database=database_summary(self._engine) if self._engine is not None else None,
-            redis_url=redis_url,
+            redis_url=redis_url or os.environ.get("LIGHTAPI_REDIS_URL") or None,
             cache_prefix=cache_prefix,
+            jwt_secret_length=_secret_length(jwt_secret),
+            jwt_algorithm=jwt_algorithm,
+            jwt_algorithm_fallback=_fallback_algorithm(),
+            jwt_expiration=jwt_expiration,
+            jwt_issuer=jwt_issuer,
+            jwt_audience=jwt_audience,
             jwt_require_exp=jwt_require_exp,
-            jwt_secret_configured=bool(jwt_secret or os.environ.get("LIGHTAPI_JWT_SECRET")),
+            login_validator=_callable_decl(login_validator, ("username", "password")),
+            rate_limiter=_rate_limiter(rate_limiter),
+            rate_limiter_disabled=rate_limiter is False,
         )
         self.title, self.version, self.description = title, version, description
 
@@ -264,8 +277,12 @@ class LightApi:
         return spec
 
     def check(self, deploy: bool = False) -> tuple[Diagnostic, ...]:
-        """Every diagnostic of the app (R19.7); ``deploy`` adds phase P once it exists."""
-        return self.__lightapi_compiled__()[1]
+        """Every diagnostic of the app (R19.7); ``deploy`` adds phase P (R3.5, R4.11)."""
+        spec, diagnostics = self.__lightapi_compiled__()
+        if not deploy:
+            return diagnostics
+        extra = deploy_findings(spec, self._declaration(), os.environ)
+        return tuple(dict.fromkeys((*diagnostics, *extra)))
 
     # -- building the ASGI app ---------------------------------------------------------------
 
@@ -397,6 +414,47 @@ class LightApi:
     @property
     def metadata(self) -> MetaData:
         return self._metadata
+
+
+def _secret_length(secret: str | None) -> int | None:
+    """R10.8: the argument, else ``config.jwt_secret``, else LIGHTAPI_JWT_SECRET; only its
+    length reaches the IR."""
+    chosen = secret or config.jwt_secret or os.environ.get("LIGHTAPI_JWT_SECRET")
+    return len(chosen.encode()) if chosen else None
+
+
+def _fallback_algorithm() -> str | None:
+    """R10.9: ``config.jwt_algorithm`` when changed from the default, else the environment."""
+    if config.jwt_algorithm != "HS256":
+        return config.jwt_algorithm
+    return os.environ.get("LIGHTAPI_JWT_ALGORITHM")
+
+
+def _callable_decl(function: Any, arguments: tuple[str, ...]) -> CallableDecl | None:
+    if function is None:
+        return None
+    name = getattr(function, "__qualname__", type(function).__name__)
+    try:
+        inspect.signature(function).bind(*arguments)
+    except TypeError:
+        return CallableDecl(name=name, problem=f"must accept ({', '.join(arguments)})")
+    except ValueError:  # no signature to read (a builtin): trust it
+        pass
+    return CallableDecl(name=name)
+
+
+def _rate_limiter(value: Any) -> ObjectRef | None:
+    """R10.16: a RateLimiter, a dict of windows, False (off) or None (defaults)."""
+    if value is None or value is False:
+        return None
+    ref = rate_limiter_ref(value)
+    if ref is None or ref.kind is RefKind.INVALID:
+        raise ConfigurationError("rate_limiter must be a RateLimiter, a dict, False or None")
+    if ref.kind is RefKind.LIMITS:
+        unknown = sorted(set(value) - set(DEFAULT_LIMITS))
+        if unknown:
+            raise ConfigurationError(f"rate_limiter got unknown keys: {', '.join(unknown)}")
+    return ref
 
 
 def _warning_codes(codes: Iterable[str]) -> frozenset[str]:

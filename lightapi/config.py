@@ -8,10 +8,12 @@ record's ``declaration`` (a frozen ``*Decl`` of ``lightapi.spec``), never the re
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
+from lightapi._refs import backend_ref, filter_ref, permission_refs, rate_limiter_ref
 from lightapi._source import ClassSource
+from lightapi.spec.authentication import authentication_findings
 from lightapi.spec.declarations import (
     AuthenticationDecl,
     CacheDecl,
@@ -20,8 +22,9 @@ from lightapi.spec.declarations import (
     SerializerDecl,
 )
 from lightapi.spec.diagnostics import relative_path, report
+from lightapi.spec.filtering import filtering_findings
 from lightapi.spec.findings import Findings
-from lightapi.spec.model import SourceLocation
+from lightapi.spec.model import ObjectRef, SourceLocation
 from lightapi.spec.options import cache_findings, pagination_findings, serializer_findings
 
 __all__ = ["Authentication", "Cache", "Config", "Filtering", "Pagination", "Serializer", "config"]
@@ -90,6 +93,10 @@ def _check(record_name: str, check: Any, declaration: Any) -> None:
     report(found.items)
 
 
+def _raw(ref: ObjectRef | None) -> Any:
+    return None if ref is None else ref.value
+
+
 class Authentication(_Record):
     """``Meta.authentication``: backend, permission (or per-verb map) and JWT options (§10)."""
 
@@ -104,29 +111,36 @@ class Authentication(_Record):
         jwt_algorithm: str | None = None,
         rate_limiter: Any = None,
     ) -> None:
-        self._freeze(
-            AuthenticationDecl(
-                backend=backend,
-                permission=permission,
-                jwt_expiration=jwt_expiration,
-                jwt_extra_claims=_names(jwt_extra_claims),
-                jwt_algorithm=jwt_algorithm,
-                rate_limiter=rate_limiter,
-                location=_caller(),
-            )
+        declaration = AuthenticationDecl(
+            backend=backend_ref(backend),
+            permission=permission_refs(permission),
+            jwt_expiration=jwt_expiration,
+            jwt_extra_claims=_names(jwt_extra_claims),
+            jwt_algorithm=jwt_algorithm,
+            rate_limiter=rate_limiter_ref(rate_limiter),
+            location=_caller(),
         )
+        self._freeze(declaration)
+        _check("Authentication", authentication_findings, declaration)
 
-    backend = property(lambda self: self.declaration.backend)
-    permission = property(lambda self: self.declaration.permission)
+    backend = property(lambda self: _raw(self.declaration.backend))
     jwt_expiration = property(lambda self: self.declaration.jwt_expiration)
     jwt_extra_claims = property(lambda self: self.declaration.jwt_extra_claims)
     jwt_algorithm = property(lambda self: self.declaration.jwt_algorithm)
-    rate_limiter = property(lambda self: self.declaration.rate_limiter)
+    rate_limiter = property(lambda self: _raw(self.declaration.rate_limiter))
+
+    @property
+    def permission(self) -> Any:
+        """The permission as declared: a class, an instance, a verb map or None."""
+        permission = self.declaration.permission
+        if isinstance(permission, Mapping):
+            return {key: ref.value for key, ref in permission.items()}
+        return _raw(permission)
 
     @property
     def permission_value(self) -> Any:
-        """The permission as declared: a class, an instance, a verb map or None (compatible)."""
-        return self.declaration.permission
+        """Compatible name of ``permission`` (0.x)."""
+        return self.permission
 
 
 class Filtering(_Record):
@@ -141,17 +155,19 @@ class Filtering(_Record):
         search: Sequence[str] = (),
         ordering: Sequence[str] = (),
     ) -> None:
-        self._freeze(
-            FilteringDecl(
-                backends=_names(backends),
-                fields=_names(fields),
-                search=_names(search),
-                ordering=_names(ordering),
-                location=_caller(),
-            )
+        given = _names(backends)
+        declaration = FilteringDecl(
+            backends=tuple(filter_ref(backend) for backend in given),
+            backends_given=bool(given),
+            fields=_names(fields),
+            search=_names(search),
+            ordering=_names(ordering),
+            location=_caller(),
         )
+        self._freeze(declaration)
+        _check("Filtering", filtering_findings, declaration)
 
-    backends = property(lambda self: self.declaration.backends)
+    backends = property(lambda self: tuple(ref.value for ref in self.declaration.backends))
     fields = property(lambda self: self.declaration.fields)
     search = property(lambda self: self.declaration.search)
     ordering = property(lambda self: self.declaration.ordering)

@@ -10,6 +10,7 @@ from typing import Final
 from lightapi.spec.declarations import AppDecl, CorsDecl, RegistrationDecl
 from lightapi.spec.diagnostics import Diagnostic
 from lightapi.spec.findings import Findings
+from lightapi.spec.login import check_login_validator, jwt_settings, login_routes, rate_limit
 from lightapi.spec.model import (
     COLLECTION_OPERATIONS,
     DETAIL_OPERATIONS,
@@ -18,7 +19,6 @@ from lightapi.spec.model import (
     CacheSettingsSpec,
     CorsSpec,
     EndpointSpec,
-    JwtSettingsSpec,
     RouteKind,
     RouteSpec,
     SourceLocation,
@@ -84,7 +84,8 @@ def compile_app(decl: AppDecl) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
     endpoints = tuple(
         dataclasses.replace(item.endpoint, path=normalise_path(item.path)) for item in registrations
     )
-    builtins = _builtin_routes(decl)
+    logins = login_routes(decl, endpoints)
+    builtins = (*logins, *_builtin_routes(decl))
     routes: list[RouteSpec] = []
     for item, spec in zip(registrations, endpoints, strict=True):
         assert spec.path is not None
@@ -97,19 +98,15 @@ def compile_app(decl: AppDecl) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
     if not endpoints:
         found.add("LA908", "app", decl.location)
     cors = _cors(decl.cors, routes, decl.location, found)
+    jwt = jwt_settings(decl, endpoints, found)
+    check_login_validator(decl, endpoints, found)
     spec = AppSpec(
         endpoints=endpoints,
         routes=tuple(routes),
         auth_path=normalise_path(decl.auth_path),
-        login_routes=False,
-        jwt=JwtSettingsSpec(
-            algorithm="HS256",
-            expiration=3600,
-            issuer=None,
-            audience=None,
-            require_exp=decl.jwt_require_exp,
-            secret_configured=decl.jwt_secret_configured,
-        ),
+        login_routes=bool(logins),
+        jwt=jwt,
+        rate_limit=rate_limit(decl),
         cors=cors,
         middlewares=decl.middlewares,
         max_body_size=decl.max_body_size,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from lightapi.spec.authentication import compile_authentication
 from lightapi.spec.declarations import EndpointDecl, HookDecl
 from lightapi.spec.diagnostics import Diagnostic
 from lightapi.spec.fields import automatic_fields, compile_field
+from lightapi.spec.filtering import compile_filtering
 from lightapi.spec.findings import Findings
 from lightapi.spec.model import (
     COLLECTION_OPERATIONS,
@@ -27,9 +29,7 @@ from lightapi.spec.model import (
 )
 from lightapi.spec.options import (
     REFLECT_VALUES,
-    compile_authentication,
     compile_cache,
-    compile_filtering,
     compile_pagination,
     compile_serializer,
     option_location,
@@ -97,7 +97,7 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
 
     auth: AuthSpec | None = None
     if "authentication" in meta:
-        auth = compile_authentication(meta["authentication"])
+        auth = compile_authentication(meta["authentication"], name, methods, found)
     pagination: PaginationSpec | None = None
     if "pagination" in meta:
         pagination = compile_pagination(meta["pagination"], f"{name}.Meta.pagination", found)
@@ -106,7 +106,8 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
         cache = compile_cache(meta["cache"], f"{name}.Meta.cache", auth is not None, found)
     filtering: FilteringSpec | None = None
     if "filtering" in meta:
-        filtering = compile_filtering(meta["filtering"])
+        columns = [name for name in declared if name not in excluded]
+        filtering = compile_filtering(meta["filtering"], name, fields, columns, pagination, found)
     _check_list_options(decl, meta, methods, overrides, found)
 
     endpoint = EndpointSpec(

@@ -15,6 +15,7 @@ from lightapi.spec.model import (
     EMPTY_MAPPING,
     MISSING,
     UNKNOWN_LOCATION,
+    ObjectRef,
     QuerysetKind,
     SourceLocation,
 )
@@ -57,7 +58,8 @@ class PaginationDecl:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FilteringDecl:
-    backends: tuple[Any, ...] = ()
+    backends: tuple[ObjectRef, ...] = ()
+    backends_given: bool = False
     fields: tuple[Any, ...] = ()
     search: tuple[Any, ...] = ()
     ordering: tuple[Any, ...] = ()
@@ -66,12 +68,13 @@ class FilteringDecl:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthenticationDecl:
-    backend: Any = None
-    permission: Any = None
+    backend: ObjectRef | None = None
+    # One permission for every verb, or a verb map with the keys as written.
+    permission: ObjectRef | Mapping[Any, ObjectRef] | None = None
     jwt_expiration: Any = None
     jwt_extra_claims: tuple[Any, ...] = ()
     jwt_algorithm: Any = None
-    rate_limiter: Any = None
+    rate_limiter: ObjectRef | None = None
     location: SourceLocation = UNKNOWN_LOCATION
 
 
@@ -156,7 +159,24 @@ class AppDecl:
     health_url: str | None = "/healthz"
     ready_url: str | None = "/readyz"
     database: Any = None  # DatabaseSpec or None
-    redis_url: str | None = None
+    redis_url: str | None = None  # explicit: LightApi(redis_url=...) or LIGHTAPI_REDIS_URL
     cache_prefix: str = "lightapi"
-    jwt_secret_configured: bool = False
+    # JWT sources, before the compiler chooses (R10.8, R10.9); the secret only by its length.
+    jwt_secret_length: int | None = None
+    jwt_algorithm: Any = None
+    jwt_algorithm_fallback: str | None = None  # config.jwt_algorithm if changed, else env
+    jwt_expiration: Any = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
     jwt_require_exp: bool = False
+    login_validator: CallableDecl | None = None
+    rate_limiter: ObjectRef | None = None
+    rate_limiter_disabled: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallableDecl:
+    """A callable the user passed (e.g. ``login_validator``) and what is wrong with it."""
+
+    name: str
+    problem: str | None = None

@@ -78,6 +78,35 @@ class RouteKind(enum.Enum):
     DOCS = "docs"
 
 
+class RefKind(enum.Enum):
+    """What a user-supplied class or instance was recognised as (by issubclass/isinstance)."""
+
+    JWT_BACKEND = "jwt_backend"
+    BASIC_BACKEND = "basic_backend"
+    CUSTOM_BACKEND = "custom_backend"
+    ALLOW_ANY = "allow_any"
+    IS_AUTHENTICATED = "is_authenticated"
+    IS_ADMIN_USER = "is_admin_user"
+    CUSTOM_PERMISSION = "custom_permission"
+    FIELD_FILTER = "field_filter"
+    SEARCH_FILTER = "search_filter"
+    ORDERING_FILTER = "ordering_filter"
+    CUSTOM_FILTER = "custom_filter"
+    RATE_LIMITER = "rate_limiter"
+    LIMITS = "limits"
+    INVALID = "invalid"
+
+
+BACKEND_KINDS: Final = frozenset(
+    {RefKind.JWT_BACKEND, RefKind.BASIC_BACKEND, RefKind.CUSTOM_BACKEND}
+)
+PERMISSION_KINDS: Final = frozenset(
+    {RefKind.ALLOW_ANY, RefKind.IS_AUTHENTICATED, RefKind.IS_ADMIN_USER, RefKind.CUSTOM_PERMISSION}
+)
+FILTER_KINDS: Final = frozenset(
+    {RefKind.FIELD_FILTER, RefKind.SEARCH_FILTER, RefKind.ORDERING_FILTER, RefKind.CUSTOM_FILTER}
+)
+
 VERBS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # Which verb serves which operation on which route (R2.20).
@@ -104,6 +133,16 @@ class SourceLocation:
 
 
 UNKNOWN_LOCATION: Final = SourceLocation(file="<unknown>", line=0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectRef:
+    """A class or instance the user passed, with its kind; ``value`` is None for a built-in
+    default the compiler chose (the runtime supplies the built-in class of that kind)."""
+
+    kind: RefKind
+    name: str
+    value: Any = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,17 +235,22 @@ class OverridesSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthSpec:
-    backend: Any
-    permissions: Mapping[str, Any]
+    """``permissions`` has an entry for every allowed verb, defaults resolved (R10.2, R10.3)."""
+
+    backend: ObjectRef | None
+    permissions: Mapping[str, ObjectRef]
     jwt_algorithm: str | None = None
     jwt_expiration: int | None = None
     jwt_extra_claims: tuple[str, ...] = ()
-    rate_limiter: Any = None
+    rate_limiter: ObjectRef | None = None
+    location: SourceLocation = UNKNOWN_LOCATION
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FilteringSpec:
-    backends: tuple[Any, ...]
+    """``backends`` are the active ones in run order; ``operators`` per filter field (R7.6)."""
+
+    backends: tuple[ObjectRef, ...]
     fields: tuple[str, ...]
     search: tuple[str, ...]
     ordering: tuple[str, ...]
@@ -289,12 +333,24 @@ class RouteSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JwtSettingsSpec:
+    used: bool
     algorithm: str
     expiration: int
     issuer: str | None
     audience: str | None
     require_exp: bool
     secret_configured: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RateLimitSpec:
+    """The app's limiter for login attempts and failed Basic checks (R10.15-R10.17)."""
+
+    enabled: bool
+    requests_per_minute: int
+    requests_per_hour: int
+    requests_per_day: int
+    shared: bool  # counters in Redis, held across worker processes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -328,6 +384,7 @@ class AppSpec:
     auth_path: str
     login_routes: bool
     jwt: JwtSettingsSpec
+    rate_limit: RateLimitSpec
     cors: CorsSpec | None
     middlewares: tuple[str, ...]
     max_body_size: int | None

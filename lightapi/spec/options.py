@@ -21,10 +21,8 @@ from lightapi.spec.declarations import (
 )
 from lightapi.spec.findings import Findings, did_you_mean
 from lightapi.spec.model import (
-    AuthSpec,
     CacheSpec,
     FieldSpec,
-    FilteringSpec,
     PaginationSpec,
     SerializerSpec,
     SourceLocation,
@@ -172,9 +170,9 @@ def pagination_findings(decl: PaginationDecl, subject: SubjectOf, found: Finding
     if decl.style not in PAGINATION_STYLES:
         found.add("LA310", subject("style"), decl.location, style=decl.style)
     maximum = resolved_max_page_size(decl)
-    if _not_int(maximum) or maximum < 1:
+    if not_int(maximum) or maximum < 1:
         found.add("LA312", subject("max_page_size"), decl.location, max_page_size=maximum)
-    elif _not_int(decl.page_size) or not 1 <= decl.page_size <= maximum:
+    elif not_int(decl.page_size) or not 1 <= decl.page_size <= maximum:
         found.add(
             "LA311",
             subject("page_size"),
@@ -184,7 +182,7 @@ def pagination_findings(decl: PaginationDecl, subject: SubjectOf, found: Finding
         )
 
 
-def _not_int(value: Any) -> bool:
+def not_int(value: Any) -> bool:
     return not isinstance(value, int) or isinstance(value, bool)
 
 
@@ -201,7 +199,7 @@ def compile_pagination(decl: PaginationDecl, subject: str, found: Findings) -> P
 
 
 def cache_findings(decl: CacheDecl, subject: SubjectOf, found: Findings) -> None:
-    if _not_int(decl.ttl) or decl.ttl < 1:
+    if not_int(decl.ttl) or decl.ttl < 1:
         found.add("LA501", subject("ttl"), decl.location, ttl=decl.ttl)
     for header in decl.vary_on:
         if not isinstance(header, str) or not _HEADER_NAME.fullmatch(header):
@@ -214,31 +212,6 @@ def compile_cache(decl: CacheDecl, subject: str, authenticated: bool, found: Fin
         ttl=decl.ttl,
         vary_on=tuple(str(header).lower() for header in decl.vary_on),
         vary_on_user=authenticated,
-    )
-
-
-# -- filtering and authentication: recorded as declared; their rules arrive with their runtime --
-
-
-def compile_filtering(decl: FilteringDecl) -> FilteringSpec:
-    return FilteringSpec(
-        backends=tuple(decl.backends),
-        fields=tuple(str(name) for name in decl.fields),
-        search=tuple(str(name) for name in decl.search),
-        ordering=tuple(str(name) for name in decl.ordering),
-    )
-
-
-def compile_authentication(decl: AuthenticationDecl) -> AuthSpec:
-    permission = decl.permission
-    permissions = dict(permission) if isinstance(permission, dict) else {"*": permission}
-    return AuthSpec(
-        backend=decl.backend,
-        permissions=permissions,
-        jwt_algorithm=decl.jwt_algorithm,
-        jwt_expiration=decl.jwt_expiration,
-        jwt_extra_claims=tuple(decl.jwt_extra_claims),
-        rate_limiter=decl.rate_limiter,
     )
 
 
