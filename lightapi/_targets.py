@@ -22,8 +22,8 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from lightapi.exceptions import LightApiWarning, SpecError
 from lightapi.spec.codes import CODES, Severity
@@ -54,6 +54,7 @@ TargetKind = Literal["file", "module", "yaml"]
 
 YAML_NOT_BUILT = "YAML targets need lightapi.yaml_config, which is not built yet"
 PROJECT_KEYS = ("app", "silence")
+FILE_SUFFIXES = (".py", ".yaml", ".yml")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 
 
@@ -71,11 +72,15 @@ class ImportFailure(TargetError):
         super().__init__(f"cannot import {target}: {type(error).__name__}: {message}")
 
     def format_traceback(self) -> str:
-        """The target's own frames: the first frame (this module's exec) is left out."""
+        """The traceback from the target's own frames: the import machinery's are left out."""
         frames = self.error.__traceback__
-        if frames is not None and frames.tb_next is not None:
+        while frames is not None and _is_machinery(frames.tb_frame.f_code.co_filename):
             frames = frames.tb_next
         return "".join(traceback.format_exception(type(self.error), self.error, frames))
+
+
+def _is_machinery(filename: str) -> bool:
+    return filename == __file__ or filename.startswith("<frozen importlib")
 
 
 # -- [tool.lightapi] (R4.3, R3.14) ---------------------------------------------------------------
@@ -164,15 +169,16 @@ def parse_target(text: str, base: Path | None = None) -> Target:
     folder = base if base is not None else Path.cwd()
     location, attr = text, None
     head, colon, tail = text.rpartition(":")
-    if colon and not head.lower().endswith((".yaml", ".yml")) and "/" not in tail:
+    # A file name may hold a colon: only a text not ending in a file suffix has an attribute.
+    if colon and not text.lower().endswith(FILE_SUFFIXES) and "/" not in tail:
         location, attr = head, tail
     suffix = Path(location).suffix.lower()
-    if suffix in (".py", ".yaml", ".yml"):
+    if suffix in FILE_SUFFIXES:
         kind: TargetKind = "file" if suffix == ".py" else "yaml"
         if kind == "yaml" and attr is not None:
             raise TargetError(f"YAML target {text} cannot name an attribute")
-        path = Path(location)
-        path = (path if path.is_absolute() else folder / path).resolve()
+        # abspath, not resolve(): a symlinked folder keeps the name the user sees (R3.9).
+        path = Path(os.path.abspath(folder / location))
         if not path.is_file():
             raise TargetError(f"cannot find {text}: no such file")
         if attr is not None and not _DOTTED.match(attr):
@@ -209,22 +215,19 @@ class Loaded:
     target: Target
     module_name: str
     module: ModuleType | None
-    executed: bool
     obj: object = None
     escaped: tuple[Diagnostic, ...] = ()
 
 
 def _file_module_name(path: Path) -> str:
-    """The file's stem as a module name, unless another module already holds that name."""
+    """The file's stem as a module name, or a derived one when another module holds the stem."""
     stem = re.sub(r"\W", "_", path.stem) or "_"
     if stem[0].isdigit():
         stem = f"_{stem}"
     name, number = stem, 1
     while name in sys.modules:
         number += 1
-        name = f"{stem}__lightapi_target{number}" if number > 1 else stem
-        if name in sys.modules and _same_file(sys.modules[name], path):
-            break
+        name = f"{stem}__lightapi{number}"
     return name
 
 
@@ -233,7 +236,7 @@ def _same_file(module: ModuleType, path: Path) -> bool:
     if not filename:
         return False
     with contextlib.suppress(OSError):
-        return Path(filename).resolve() == path
+        return Path(filename).resolve() == path.resolve()
     return False
 
 
@@ -271,14 +274,14 @@ def _execute(name: str, target: Target, spec: importlib.machinery.ModuleSpec) ->
             spec.loader.exec_module(module)
     except SpecError as error:
         sys.modules.pop(name, None)
-        return Loaded(target, name, module, executed=True, escaped=tuple(error.diagnostics))
+        return Loaded(target, name, module, escaped=tuple(error.diagnostics))
     except (Exception, SystemExit) as error:
         sys.modules.pop(name, None)
         raise ImportFailure(target.text, error) from error
     parent, _, child = name.rpartition(".")
     if parent and parent in sys.modules:
         setattr(sys.modules[parent], child, module)
-    return Loaded(target, name, module, executed=True)
+    return Loaded(target, name, module)
 
 
 def _import_file(target: Target) -> Loaded:
@@ -286,7 +289,7 @@ def _import_file(target: Target) -> Loaded:
     _first_on_path(target.path.parent)
     existing = _already_imported(target.path)
     if existing is not None:
-        return Loaded(target, existing.__name__, existing, executed=False)
+        return Loaded(target, existing.__name__, existing)
     name = _file_module_name(target.path)
     spec = importlib.util.spec_from_file_location(name, target.path)
     if spec is None:
@@ -299,18 +302,18 @@ def _import_module(target: Target) -> Loaded:
     name = target.module
     _first_on_path(target.base)
     if name in sys.modules:
-        return Loaded(target, name, sys.modules[name], executed=False)
+        return Loaded(target, name, sys.modules[name])
     try:
         with _quiet_import():
             spec = importlib.util.find_spec(name)
     except SpecError as error:  # raised by a parent package
-        return Loaded(target, name, None, executed=True, escaped=tuple(error.diagnostics))
+        return Loaded(target, name, None, escaped=tuple(error.diagnostics))
     except (Exception, SystemExit) as error:
         raise ImportFailure(target.text, error) from error
     if spec is None:
         raise ImportFailure(target.text, ModuleNotFoundError(f"No module named {name!r}"))
     if name in sys.modules:  # importing a parent package imported it
-        return Loaded(target, name, sys.modules[name], executed=False)
+        return Loaded(target, name, sys.modules[name])
     return _execute(name, target, spec)
 
 
@@ -324,7 +327,8 @@ def load(target: Target) -> Loaded:
     if target.kind == "yaml":
         return load_yaml_target(target)
     loaded = _import_file(target) if target.kind == "file" else _import_module(target)
-    if target.attr is not None:
+    if target.attr is not None and not loaded.escaped:
+        # After an escaped SpecError the module stopped half-way: its errors are the report.
         loaded.obj = _attribute(loaded, target.attr)
     return loaded
 
@@ -404,8 +408,8 @@ class Workspace:
     """The targets of one command, imported: the endpoint classes and apps to check (R4.4).
 
     ``load_all`` is called inside ``collect_diagnostics()``. Endpoint classes are those whose
-    ``__module__`` is a target module; for a module this command executed, only classes created
-    by that execution count (an earlier import in the same process left stale ones behind)."""
+    ``__module__`` is a target module and that this command's imports created, or, for a module
+    imported earlier in the process, that the module binds (see ``_bound_in``)."""
 
     loaded: list[Loaded] = field(default_factory=list)
     _before: frozenset[type[Any]] = frozenset()
@@ -422,14 +426,13 @@ class Workspace:
     def endpoints(self, loaded: Loaded | None = None) -> list[type[RestEndpoint]]:
         """Concrete endpoint classes of every target module (or of one), in source order."""
         chosen = [loaded] if loaded is not None else self.loaded
-        fresh = {item.module_name for item in chosen if item.executed}
-        known = {item.module_name for item in chosen}
+        modules = {item.module_name: item.module for item in chosen}
         classes = [
             cls
             for cls in endpoint_classes()
-            if cls.__module__ in known
+            if cls.__module__ in modules
             and cls.__lightapi_spec__ is not None
-            and (cls.__module__ not in fresh or cls not in self._before)
+            and (cls not in self._before or _bound_in(modules[cls.__module__], cls))
         ]
         return sorted(classes, key=_source_order)
 
@@ -438,32 +441,30 @@ class Workspace:
         seen: set[int] = set()
         apps: list[tuple[str, LightApi]] = []
         for loaded in self.loaded:
+            found: list[tuple[str, LightApi]] = []
             if loaded.target.attr is not None:
-                found = [(loaded.target.attr, loaded.obj)] if _is_app(loaded.obj) else []
+                if _is_app(loaded.obj):
+                    found = [(loaded.target.attr, cast("LightApi", loaded.obj))]
             else:
                 found = apps_of(loaded.module) if loaded.module is not None else []
             for name, app in found:
                 if id(app) not in seen:
                     seen.add(id(app))
-                    apps.append((name, app))  # type: ignore[arg-type]
+                    apps.append((name, app))
         return apps
+
+
+def _bound_in(module: ModuleType | None, cls: type[Any]) -> bool:
+    """True when ``cls`` is what its qualified name names in ``module``: the test for classes
+    of a module imported before this command, which may have left stale classes of that name
+    (a module run again in one process); classes made by this command's imports always count."""
+    value: Any = module
+    for part in cls.__qualname__.split("."):
+        value = getattr(value, part, None)
+    return value is cls
 
 
 def _source_order(cls: type[RestEndpoint]) -> tuple[str, int, str]:
     spec = cls.__lightapi_spec__
     assert spec is not None
     return (spec.location.file, spec.location.line, spec.qualname)
-
-
-def exception_summary(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
-
-
-def format_exception(
-    kind: type[BaseException], error: BaseException, frames: TracebackType | None
-) -> str:
-    return "".join(traceback.format_exception(kind, error, frames))
-
-
-def sys_path_entry(folder: Path) -> str:
-    return os.fspath(folder)

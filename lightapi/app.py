@@ -8,6 +8,7 @@ routes over handlers that close over compiled statements, models and encoders.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import inspect
 import os
 import sys
@@ -26,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from lightapi._refs import rate_limiter_ref
 from lightapi._runtime.cors import cors_middleware
+from lightapi._runtime.cursors import CursorCodec
 from lightapi._runtime.db import Database
 from lightapi._runtime.encoding import RowEncoder
 from lightapi._runtime.engines import database_summary, engine_from_url, is_async_engine
@@ -67,8 +69,6 @@ __all__ = ["LightApi"]
 # instead of silently serving without it.
 _NOT_YET_SERVED = (
     ("auth", "Meta.authentication"),
-    ("filtering", "Meta.filtering"),
-    ("pagination", "Meta.pagination"),
     ("cache", "Meta.cache"),
 )
 
@@ -144,7 +144,10 @@ class LightApi:
             if cors_origins
             else None
         )
-        # The app's arguments as the compiler reads them; registrations are added at compile.
+        # R10.8: the secret is kept here and resolved (with config and the environment) at build.
+        self._jwt_secret = jwt_secret
+        # The app's arguments as the compiler reads them; registrations and the JWT fallbacks
+        # are added at compile.
         self._declared = AppDecl(
             registrations=(),
             location=self._location,
@@ -158,9 +161,7 @@ class LightApi:
             database=database_summary(self._engine) if self._engine is not None else None,
             redis_url=redis_url or os.environ.get("LIGHTAPI_REDIS_URL") or None,
             cache_prefix=cache_prefix,
-            jwt_secret_length=_secret_length(jwt_secret),
             jwt_algorithm=jwt_algorithm,
-            jwt_algorithm_fallback=_fallback_algorithm(),
             jwt_expiration=jwt_expiration,
             jwt_issuer=jwt_issuer,
             jwt_audience=jwt_audience,
@@ -256,8 +257,13 @@ class LightApi:
     # -- compilation (phase B) ---------------------------------------------------------------
 
     def _declaration(self) -> AppDecl:
+        """The app's declaration now: ``config`` and the environment are read at build, not
+        when ``LightApi(...)`` ran (R10.8, R10.9)."""
         return dataclasses.replace(
-            self._declared, registrations=tuple(item for item, _ in self._registrations)
+            self._declared,
+            registrations=tuple(item for item, _ in self._registrations),
+            jwt_secret_length=_secret_length(self._jwt_secret),
+            jwt_algorithm_fallback=_fallback_algorithm(),
         )
 
     def __lightapi_compiled__(self) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
@@ -329,7 +335,7 @@ class LightApi:
             declared = [name for attr, name in _NOT_YET_SERVED if getattr(endpoint, attr)]
             if endpoint.reflect != "none":
                 declared.append("Meta.reflect")
-            if endpoint.overrides.hooks or endpoint.overrides.queryset.value != "none":
+            if endpoint.overrides.hooks:
                 declared.append("method overrides")
             if declared:
                 raise ConfigurationError(
@@ -356,7 +362,15 @@ class LightApi:
             write=RowEncoder(f"{spec.name}Written", spec.serializer.write),
             models=models_for(self._endpoints[spec.path]),
             max_body_size=self._declared.max_body_size,
+            endpoint_class=self._endpoints[spec.path],
+            cursors=CursorCodec(self._cursor_key(spec)),
         )
+
+    def _cursor_key(self, spec: EndpointSpec) -> bytes:
+        """The JWT secret when there is one (unforgeable cursors), else a per-endpoint key."""
+        fallback = f"lightapi-cursor:{spec.name}:{spec.table}"
+        secret = _resolved_secret(self._jwt_secret) or fallback
+        return hashlib.sha256(secret.encode()).digest()
 
     def _routes(self, spec: AppSpec, db: Database, setup: TableSetup) -> list[BaseRoute]:
         runtimes = {endpoint.name: self._runtime(endpoint, db) for endpoint in spec.endpoints}
@@ -416,10 +430,14 @@ class LightApi:
         return self._metadata
 
 
+def _resolved_secret(secret: str | None) -> str | None:
+    """R10.8: the argument, else ``config.jwt_secret``, else LIGHTAPI_JWT_SECRET."""
+    return secret or config.jwt_secret or os.environ.get("LIGHTAPI_JWT_SECRET") or None
+
+
 def _secret_length(secret: str | None) -> int | None:
-    """R10.8: the argument, else ``config.jwt_secret``, else LIGHTAPI_JWT_SECRET; only its
-    length reaches the IR."""
-    chosen = secret or config.jwt_secret or os.environ.get("LIGHTAPI_JWT_SECRET")
+    """Only the secret's length reaches the IR."""
+    chosen = _resolved_secret(secret)
     return len(chosen.encode()) if chosen else None
 
 

@@ -1,5 +1,11 @@
-"""The ``lightapi`` command (R0.5). Subcommands arrive with their issues: check, inspect,
-openapi and serve."""
+"""The ``lightapi`` command (R0.5): ``check`` (§4) and ``inspect`` (R3.6); ``openapi`` and
+``serve`` arrive with their issues.
+
+Exit codes (R4.10): 0 no problem at or above the fail level, 1 at least one, 2 a usage error,
+a target that cannot be found or imported, or an invalid ``[tool.lightapi]`` table. This module
+stays cheap to import: each command's module, and whatever a target needs, is loaded only when
+the command runs.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,55 @@ from lightapi._version import __version__
 
 __all__ = ["main"]
 
+TARGET_HELP = (
+    "a .py file, a .yaml/.yml file, a dotted module, or module:attr naming a LightApi app or an "
+    'endpoint class; default: app = "..." under [tool.lightapi] in pyproject.toml'
+)
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lightapi", description="LightAPI: one annotated class, one REST resource."
     )
     parser.add_argument("--version", action="version", version=f"lightapi {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="report every problem of the targets without serving them",
+        description="Import the targets in collect mode and report every diagnostic. Never "
+        "opens a database connection, contacts Redis, binds a port or starts a server.",
+    )
+    check.add_argument("targets", nargs="*", metavar="TARGET", help=TARGET_HELP)
+    check.add_argument(
+        "--format", choices=("text", "json", "github"), default="text", dest="output_format"
+    )
+    check.add_argument(
+        "--fail-level",
+        choices=("error", "warning"),
+        default="error",
+        help="exit 1 on errors only (default) or on errors and unsilenced warnings",
+    )
+    check.add_argument(
+        "--deploy",
+        action="store_true",
+        help="add the deployment checks, reading the environment as the server would",
+    )
+    check.add_argument(
+        "--traceback", action="store_true", help="show the traceback of an import failure"
+    )
+
+    inspect = commands.add_parser(
+        "inspect",
+        help="print the compiled spec of a target",
+        description="Print the compiled spec of an app or of endpoint classes; with errors, "
+        "print them instead and exit 1.",
+    )
+    inspect.add_argument("target", nargs="?", metavar="TARGET", help=TARGET_HELP)
+    inspect.add_argument("--json", action="store_true", help="print the spec as JSON")
+    inspect.add_argument(
+        "--traceback", action="store_true", help="show the traceback of an import failure"
+    )
     return parser
 
 
@@ -23,8 +72,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 problems found, 2 usage error)."""
     parser = _parser()
     try:
-        parser.parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as stop:
-        return int(stop.code or 0)
+        return stop.code if isinstance(stop.code, int) else 2
+    if args.command == "check":
+        from lightapi._commands import check
+
+        return check.run(
+            args.targets,
+            output=args.output_format,
+            fail_level=args.fail_level,
+            deploy=args.deploy,
+            show_traceback=args.traceback,
+        )
+    if args.command == "inspect":
+        from lightapi._commands import inspect as inspect_command
+
+        return inspect_command.run(args.target, as_json=args.json, show_traceback=args.traceback)
     parser.print_help()
     return 0

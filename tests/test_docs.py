@@ -3,13 +3,14 @@
 every page.
 
 Each block runs in a fresh module named ``docs_example`` with the working directory set to a
-temporary folder. Its code is compiled under the markdown page's name with the page's line
-numbers, so a failure points at the page and line. A block whose first line is ``# not run`` is
-not executed, only compiled.
+temporary folder; the environment variables it sets or removes are restored afterwards. Its code
+is compiled under the markdown page's name with the page's line numbers, so a failure points at
+the page and line. A block whose first line is ``# not run`` is not executed, only compiled.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import traceback
@@ -54,6 +55,7 @@ def test_python_block_runs(page, first_line, source, tmp_path, monkeypatch):
     module = types.ModuleType("docs_example")
     monkeypatch.setitem(sys.modules, "docs_example", module)
     monkeypatch.chdir(tmp_path)
+    environment = dict(os.environ)
     failure = None
     try:
         exec(code, module.__dict__)
@@ -61,6 +63,10 @@ def test_python_block_runs(page, first_line, source, tmp_path, monkeypatch):
         # Only the block's own frames: the first one is this function's exec().
         frames = error.__traceback__.tb_next if error.__traceback__ else None
         failure = "".join(traceback.format_exception(type(error), error, frames))
+    finally:
+        # Examples of deploy checks set LIGHTAPI_* variables; later tests must not see them.
+        os.environ.clear()
+        os.environ.update(environment)
     if failure is not None:
         pytest.fail(failure, pytrace=False)
 
@@ -83,6 +89,20 @@ def test_every_diagnostic_code_has_one_entry_with_its_severity():
     for code, anchor, first_line in headings:
         assert anchor == code
         assert first_line.startswith(f"**{CODES[code].severity.value}**"), code
+
+
+def test_every_code_named_by_the_errors_page_exists():
+    """The other direction of R3.15: every heading and anchor of errors.md that names a code
+    names one of the catalogue, once; so do links into errors.md from every page."""
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#+ .*?\b(LA\d{3})\b", text, re.MULTILINE)
+    anchors = re.findall(r"\{#(LA\d{3})\}", text)
+    assert sorted(headings) == sorted(anchors) == sorted(CODES)
+    for page in sorted(DOCS.glob("*.md")):
+        linked = re.findall(r"errors\.md#(LA\d{3})", page.read_text(encoding="utf-8"))
+        assert set(linked) <= set(CODES), page.name
+    local = re.findall(r"\]\(#(LA\d{3})\)", text)
+    assert set(local) <= set(CODES)
 
 
 def test_mkdocs_nav_lists_every_page():

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from typing_extensions import assert_never
 
 from lightapi._runtime import ops
+from lightapi._runtime.cursors import CursorCodec
 from lightapi._runtime.db import Database
 from lightapi._runtime.encoding import RowEncoder
 from lightapi._runtime.errors import (
@@ -40,10 +42,12 @@ from lightapi._runtime.inputs import (
     version_error,
     version_in,
 )
+from lightapi._runtime.lists import list_handler
 from lightapi._runtime.models import EndpointModels
 from lightapi._runtime.queries import Layout, Statements, VersionCheck
+from lightapi._runtime.scope import UNSCOPED, Scope, scope_of
 from lightapi._runtime.tables import INTEGER_MAX
-from lightapi.spec.model import EndpointSpec, Operation
+from lightapi.spec.model import EndpointSpec, Operation, QuerysetKind
 
 Handler = Callable[[Request], Awaitable[Response]]
 UTC: Final = datetime.timezone.utc
@@ -54,6 +58,7 @@ class EndpointRuntime:
     """Everything compiled for one registered endpoint."""
 
     spec: EndpointSpec
+    endpoint_class: type
     path: str
     db: Database
     statements: Statements
@@ -61,10 +66,35 @@ class EndpointRuntime:
     write: RowEncoder
     models: EndpointModels
     max_body_size: int | None
+    cursors: CursorCodec
 
     @property
     def locking(self) -> bool:
         return self.spec.locking.enabled
+
+    @property
+    def scoped(self) -> bool:
+        return self.spec.overrides.queryset is not QuerysetKind.NONE
+
+    def view(self, request: Request) -> Any:
+        """The per-request endpoint instance user hooks run on (R2.21)."""
+        instance = self.endpoint_class()
+        instance.request = request
+        return instance
+
+    async def scope(self, request: Request) -> Scope:
+        """The queryset's scope for this request (R9.1, R9.2); sync querysets run in a worker
+        thread, async ones on the loop (R13.3)."""
+        kind = self.spec.overrides.queryset
+        if kind is QuerysetKind.NONE:
+            return UNSCOPED
+        if kind is QuerysetKind.STATIC:
+            selected = self.endpoint_class.queryset  # type: ignore[attr-defined]
+        elif kind is QuerysetKind.ASYNC:
+            selected = await self.view(request).queryset(request)
+        else:
+            selected = await run_in_threadpool(self.view(request).queryset, request)
+        return scope_of(self.statements.table, selected)
 
 
 def _etag_headers(row: Any, layout: Layout, locking: bool) -> dict[str, str]:
@@ -80,22 +110,13 @@ def _primary_key(request: Request) -> int:
     return pk
 
 
-def list_handler(runtime: EndpointRuntime) -> Handler:
-    db, statements, encoder = runtime.db, runtime.statements, runtime.read
-
-    async def handle(request: Request) -> Response:
-        rows = await db.read(ops.fetch_all, statements)
-        return Response(encoder.results(rows), media_type=JSON)
-
-    return handle
-
-
 def retrieve_handler(runtime: EndpointRuntime) -> Handler:
     db, statements, encoder = runtime.db, runtime.statements, runtime.read
     layout, locking = statements.read, runtime.locking
 
     async def handle(request: Request) -> Response:
-        row = await db.read(ops.fetch_one, statements, _primary_key(request))
+        pk = _primary_key(request)
+        row = await db.read(ops.fetch_one, statements, pk, await runtime.scope(request))
         if row is None:
             raise Problem(404, NOT_FOUND)
         headers = _etag_headers(row, layout, locking)
@@ -210,8 +231,16 @@ def update_handler(runtime: EndpointRuntime, *, partial: bool) -> Handler:
             raise validation_problem(errors)
         values = instance.model_dump(exclude_unset=partial)
         pk = _primary_key(request)
+        scope = await runtime.scope(request)
         result = await db.write(
-            ops.update_row, statements, pk, values, condition.check, condition.expected, _now()
+            ops.update_row,
+            statements,
+            pk,
+            values,
+            condition.check,
+            condition.expected,
+            _now(),
+            scope,
         )
         if isinstance(result, ops.Outcome):
             raise _refused(result, condition)
@@ -236,8 +265,9 @@ def delete_handler(runtime: EndpointRuntime) -> Handler:
             elif version is not None:
                 condition = WriteCondition(VersionCheck.EQUALS, version, from_header=False)
         pk = _primary_key(request)
+        scope = await runtime.scope(request)
         outcome = await db.write(
-            ops.delete_row, statements, pk, condition.check, condition.expected
+            ops.delete_row, statements, pk, condition.check, condition.expected, scope
         )
         if outcome is not ops.Outcome.DELETED:
             raise _refused(outcome, condition)

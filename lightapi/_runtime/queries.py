@@ -1,14 +1,17 @@
-"""Pure statement builders: every statement an endpoint runs, built once (R21.1).
+"""Pure statement builders: filters, search, ordering, pages, keysets, version-checked writes.
 
-Statements take their values as bound parameters (``pk``, ``expected``, ``now``, ``new_<field>``)
-so a request only binds; building a statement per request would cost more than running it.
+The statements of unscoped operations are built once (R21.1) and take their values as bound
+parameters (``pk``, ``expected``, ``now``, ``new_<field>``): building a statement per request
+would cost more than running it. A queryset scope (§9) or list parameters (§7, §8) make a
+request-specific statement, built here from the parsed, validated ``ListQuery``.
 """
 
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from sqlalchemy import (
     Column,
@@ -17,12 +20,19 @@ from sqlalchemy import (
     Select,
     Table,
     Update,
+    and_,
     bindparam,
     delete,
+    func,
     insert,
+    or_,
     select,
     update,
 )
+from sqlalchemy.sql.elements import ColumnElement
+
+from lightapi._runtime.listing import FilterTerm, OrderItem
+from lightapi._runtime.scope import UNSCOPED, Scope
 
 MAX_CACHED_UPDATES: Final = 256
 
@@ -50,6 +60,10 @@ class Layout:
         self.version_index = columns.index("version") if locking else -1
 
 
+def _scoped(statement: Any, scope: Scope) -> Any:
+    return statement if scope.where is None else statement.where(scope.where)
+
+
 class Statements:
     """The statements of one endpoint over its table."""
 
@@ -59,12 +73,18 @@ class Statements:
         self.write = write
         self.locking = locking
         pk = table.c.id
-        self.select_one: Select[Any] = select(*read.columns).where(pk == bindparam("pk"))
+        self._select_one: Select[Any] = select(*read.columns).where(pk == bindparam("pk"))
         self.select_all: Select[Any] = select(*read.columns).order_by(pk)
-        self.exists: Select[Any] = select(pk).where(pk == bindparam("pk"))
+        self._exists: Select[Any] = select(pk).where(pk == bindparam("pk"))
         self.insert: Insert = insert(table).returning(*write.columns)
         self._updates: dict[tuple[tuple[str, ...], VersionCheck], Update] = {}
         self._deletes = {check: self._delete(check) for check in VersionCheck}
+
+    def select_one(self, scope: Scope = UNSCOPED) -> Select[Any]:
+        return _scoped(self._select_one, scope)  # type: ignore[no-any-return]
+
+    def exists(self, scope: Scope = UNSCOPED) -> Select[Any]:
+        return _scoped(self._exists, scope)  # type: ignore[no-any-return]
 
     def _condition(self, check: VersionCheck) -> Any:
         version = self.table.c.version
@@ -79,14 +99,19 @@ class Statements:
         condition = self._condition(check)
         return statement if condition is None else statement.where(condition)
 
-    def delete(self, check: VersionCheck) -> Delete:
-        return self._deletes[check]
+    def delete(self, check: VersionCheck, scope: Scope = UNSCOPED) -> Delete:
+        return _scoped(self._deletes[check], scope)  # type: ignore[no-any-return]
 
-    def update(self, keys: tuple[str, ...], check: VersionCheck) -> Update:
+    def update(self, keys: tuple[str, ...], check: VersionCheck, scope: Scope = UNSCOPED) -> Update:
         """The compare-and-swap UPDATE for this set of keys (R5.19), cached per key set."""
-        cached = self._updates.get((keys, check))
-        if cached is not None:
-            return cached
+        statement = self._updates.get((keys, check))
+        if statement is None:
+            statement = self._update(keys, check)
+            if len(self._updates) < MAX_CACHED_UPDATES:
+                self._updates[(keys, check)] = statement
+        return _scoped(statement, scope)  # type: ignore[no-any-return]
+
+    def _update(self, keys: tuple[str, ...], check: VersionCheck) -> Update:
         table = self.table
         values: dict[Any, Any] = {table.c[key]: bindparam(f"new_{key}") for key in keys}
         if self.locking:
@@ -96,7 +121,79 @@ class Statements:
         condition = self._condition(check)
         if condition is not None:
             statement = statement.where(condition)
-        statement = statement.returning(*self.write.columns)
-        if len(self._updates) < MAX_CACHED_UPDATES:
-            self._updates[(keys, check)] = statement
-        return statement
+        return statement.returning(*self.write.columns)
+
+
+# -- lists (§7, §8) ----------------------------------------------------------------------------
+
+
+_COMPARISONS: Final = {
+    "exact": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def filter_condition(column: Column[Any], term: FilterTerm) -> ColumnElement[bool]:
+    """One FieldFilter term (R7.3, R7.4); ``ne`` also matches NULL rows."""
+    value = term.value
+    condition: Any
+    if term.operator in _COMPARISONS:
+        condition = _COMPARISONS[term.operator](column, value)
+    elif term.operator == "ne":
+        condition = or_(column != value, column.is_(None))
+    elif term.operator == "in":
+        condition = column.in_(value)
+    elif term.operator == "isnull":
+        condition = column.is_(None) if value else column.is_not(None)
+    else:
+        raise ValueError(f"unknown operator {term.operator!r}")
+    return cast("ColumnElement[bool]", condition)
+
+
+def escape_like(term: str) -> str:
+    """R7.7: ``\\``, ``%`` and ``_`` match themselves."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_condition(columns: Sequence[Column[Any]], term: str) -> ColumnElement[bool]:
+    """Any search column contains ``term``, case-insensitively (ILIKE or lower() LIKE)."""
+    pattern = f"%{escape_like(term)}%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def ordering_items(
+    requested: Sequence[OrderItem] | None, table: Table
+) -> tuple[tuple[Column[Any], bool], ...]:
+    """The ordering columns and directions, with ``id`` appended unless present (R7.10)."""
+    items = [(table.c[item.field], item.descending) for item in requested or ()]
+    if not any(column.name == "id" for column, _ in items):
+        items.append((table.c.id, False))
+    return tuple(items)
+
+
+def order_clauses(items: Sequence[tuple[Column[Any], bool]]) -> list[Any]:
+    return [column.desc() if descending else column.asc() for column, descending in items]
+
+
+def count_statement(filtered: Select[Any]) -> Select[Any]:
+    """``count`` of a page-number envelope: the filtered rows, without order or limit."""
+    return select(func.count()).select_from(filtered.order_by(None).subquery())
+
+
+def keyset_condition(
+    items: Sequence[tuple[Column[Any], bool]], values: Sequence[Any], *, forward: bool
+) -> ColumnElement[bool]:
+    """Rows after (``forward``) or before the boundary row in the full keyset order (R8.6).
+
+    For keys k1..kn with per-key directions: (k1 beyond v1) OR (k1 = v1 AND k2 beyond v2) ...
+    where "beyond" is ``>`` for an ascending key read forward, ``<`` otherwise.
+    """
+    disjuncts = []
+    for position, (column, descending) in enumerate(items):
+        beyond = column > values[position] if descending != forward else column < values[position]
+        equal = [items[index][0] == values[index] for index in range(position)]
+        disjuncts.append(and_(*equal, beyond))
+    return or_(*disjuncts)

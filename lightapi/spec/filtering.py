@@ -74,7 +74,7 @@ def filtering_findings(decl: FilteringDecl, subject: SubjectOf, found: Findings)
                 subject(part),
                 decl.location,
                 problem=f"{name} is in backends but Filtering.{part} is empty",
-                fix=f"list the {part} or remove the backend",
+                fix=f"list names in {part}= or remove the backend",
             )
 
 

@@ -2,11 +2,11 @@
 
 JWT settings resolve in this order (R10.8, R10.9), the first that is set winning:
 
-| setting    | LightApi(...)     | endpoints' Authentication           | fallback                  |
-|------------|-------------------|-------------------------------------|---------------------------|
-| algorithm  | jwt_algorithm     | jwt_algorithm, all equal (LA407)    | config, env, then HS256   |
-| expiration | jwt_expiration    | the first JWT endpoint's (LA408)    | 3600                      |
-| secret     | jwt_secret        | -                                   | config, env; none: LA801  |
+| setting    | LightApi(...)  | endpoints' Authentication         | fallback                   |
+|------------|----------------|-----------------------------------|----------------------------|
+| algorithm  | jwt_algorithm  | jwt_algorithm, all equal (LA407)  | config, env (LA406), HS256 |
+| expiration | jwt_expiration | the first JWT endpoint's (LA408)  | 3600                       |
+| secret     | jwt_secret     | -                                 | config, env; none: LA801   |
 """
 
 from __future__ import annotations
@@ -88,7 +88,15 @@ def _algorithm(decl: AppDecl, users: list[EndpointSpec], found: Findings) -> str
     if reference is not None:
         return reference[0]
     fallback = decl.jwt_algorithm_fallback
-    return fallback if fallback in JWT_ALGORITHMS else DEFAULT_ALGORITHM
+    if fallback is None:
+        return DEFAULT_ALGORITHM
+    if fallback not in JWT_ALGORITHMS:
+        # config or LIGHTAPI_JWT_ALGORITHM names an algorithm the app cannot use: say so rather
+        # than sign with HS256 behind the user's back (R10.7). Only apps using JWT care.
+        if users:
+            found.add("LA406", "app.jwt_algorithm", decl.location, algorithm=fallback)
+        return DEFAULT_ALGORITHM
+    return fallback
 
 
 def _first_wins(option: str, users: list[EndpointSpec], found: Findings) -> EndpointSpec | None:

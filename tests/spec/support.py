@@ -9,13 +9,14 @@ keep passing when lines move. Paths are relative to the current directory, as in
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lightapi import SpecError, collect_diagnostics
+from lightapi import LightApi, RestEndpoint, SpecError, collect_diagnostics
 from lightapi.spec import CODES, Diagnostic, Severity, SourceLocation
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -96,3 +97,54 @@ def check_declaration(declare: Callable[[], object], *expected: Diagnostic) -> N
         assert raised(declare).diagnostics == errors
     else:
         declare()
+
+
+def check_record(
+    record: Callable[[], object],
+    option: str,
+    code: str,
+    *,
+    record_subject: str,
+    location: SourceLocation,
+    message: str,
+    hint: str,
+    severity: Severity = ERROR,
+) -> None:
+    """An option record's problem is found at construction with the record as subject (R1.4):
+    an error raises there, a warning is only recorded (warnings are emitted at build, R3.14).
+    In collect mode it is recorded, and once an endpoint uses the record it is reported once,
+    with the endpoint's option as subject (R3.8, R3.13). Both point at the record's line."""
+
+    def declare() -> None:
+        class ArticleEndpoint(RestEndpoint):
+            title: str
+            Meta = type("Meta", (), {option: record()})
+
+    at_construction = literal(severity, code, record_subject, location, message, hint)
+    if severity is ERROR:
+        assert raised(record).diagnostics == (at_construction,)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            record()
+    assert collected(record) == [at_construction]
+    endpoint_subject = f"ArticleEndpoint.Meta.{option}"
+    assert collected(declare) == [
+        literal(severity, code, endpoint_subject, location, message, hint)
+    ]
+
+
+def check_app(app: LightApi, *expected: Diagnostic) -> None:
+    """Phase B: ``app.check()`` lists ``expected``; in collect mode ``app.spec`` records them and
+    raises nothing (R3.12); outside it ``app.spec`` and ``build_app()`` raise one SpecError with
+    every error of the app (R3.10), and ``app.spec`` succeeds when they are all warnings."""
+    errors = errors_among(expected)
+    assert app.check() == expected
+    with collect_diagnostics() as found:
+        app.spec  # noqa: B018 - compiling is the point
+    assert found == list(expected)
+    if errors:
+        assert raised(lambda: app.spec).diagnostics == errors
+        assert raised(app.build_app).diagnostics == errors
+    else:
+        app.spec  # noqa: B018

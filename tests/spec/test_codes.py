@@ -38,9 +38,10 @@ from tests.spec.support import (
     ERROR,
     WARNING,
     at,
+    check_app,
     check_declaration,
+    check_record,
     collected,
-    errors_among,
     from_catalogue,
     literal,
     raised,
@@ -888,34 +889,6 @@ def test_la206_empty_projection_list() -> None:
 # -- pagination: LA310-LA312 ---------------------------------------------------------------------
 
 
-def check_record(
-    record: Any,
-    option: str,
-    code: str,
-    *,
-    record_subject: str,
-    marker: str,
-    message: str,
-    hint: str,
-) -> None:
-    """An option record's error is raised at construction with the record as subject (R1.4);
-    in collect mode it is recorded, and once an endpoint uses the record it is reported once,
-    with the endpoint's option as subject (R3.8, R3.13). Both point at the record's line."""
-
-    def declare() -> None:
-        class ArticleEndpoint(RestEndpoint):
-            title: str
-            Meta = type("Meta", (), {option: record()})
-
-    at_construction = literal(ERROR, code, record_subject, here(marker), message, hint)
-    assert raised(record).diagnostics == (at_construction,)
-    assert collected(record) == [at_construction]
-    endpoint_subject = f"ArticleEndpoint.Meta.{option}"
-    assert collected(declare) == [
-        literal(ERROR, code, endpoint_subject, here(marker), message, hint)
-    ]
-
-
 def test_la310_unknown_pagination_style() -> None:
     def record() -> Pagination:
         return Pagination(style="offset")  # LA310
@@ -923,7 +896,7 @@ def test_la310_unknown_pagination_style() -> None:
     check_record(
         record, "pagination", "LA310",
         record_subject="Pagination.style",
-        marker="LA310", message="unknown pagination style 'offset'",
+        location=here("LA310"), message="unknown pagination style 'offset'",
         hint="use 'page_number' or 'cursor'",
     )
 
@@ -935,7 +908,7 @@ def test_la311_page_size_out_of_range() -> None:
     check_record(
         record, "pagination", "LA311",
         record_subject="Pagination.page_size",
-        marker="LA311", message="page_size 0 must be between 1 and 100",
+        location=here("LA311"), message="page_size 0 must be between 1 and 100",
         hint="fix page_size or max_page_size",
     )
 
@@ -947,7 +920,7 @@ def test_la311_page_size_above_max_page_size() -> None:
     check_record(
         record, "pagination", "LA311",
         record_subject="Pagination.page_size",
-        marker="LA311-above-max", message="page_size 50 must be between 1 and 10",
+        location=here("LA311-above-max"), message="page_size 50 must be between 1 and 10",
         hint="fix page_size or max_page_size",
     )
 
@@ -959,7 +932,7 @@ def test_la312_max_page_size_below_one() -> None:
     check_record(
         record, "pagination", "LA312",
         record_subject="Pagination.max_page_size",
-        marker="LA312", message="max_page_size 0 must be at least 1", hint="raise it",
+        location=here("LA312"), message="max_page_size 0 must be at least 1", hint="raise it",
     )
 
 
@@ -973,7 +946,7 @@ def test_la501_cache_ttl_below_one() -> None:
     check_record(
         record, "cache", "LA501",
         record_subject="Cache.ttl",
-        marker="LA501", message="cache ttl -5 must be at least 1 second",
+        location=here("LA501"), message="cache ttl -5 must be at least 1 second",
         hint="use a positive ttl",
     )
 
@@ -985,7 +958,7 @@ def test_la502_vary_on_entry_is_not_a_header_name() -> None:
     check_record(
         record, "cache", "LA502",
         record_subject="Cache.vary_on",
-        marker="LA502", message="vary_on entry 'Accept Language' is not a header name",
+        location=here("LA502"), message="vary_on entry 'Accept Language' is not a header name",
         hint="use e.g. 'Accept-Language'",
     )
 
@@ -1059,18 +1032,6 @@ class ReplyEndpoint(RestEndpoint):
 class NoteEndpoint(RestEndpoint):
     body: str
     article_id: str = Field(foreign_key="articles.id")  # LA905
-
-
-def check_app(app: LightApi, *expected: Diagnostic) -> None:
-    """Phase B: ``app.spec`` and ``build_app()`` raise one SpecError with every error of the
-    app (R3.10); in collect mode both record the diagnostics and raise nothing (R3.12)."""
-    errors = errors_among(expected)
-    assert app.check() == expected
-    with collect_diagnostics() as found:
-        app.spec  # noqa: B018 - compiling is the point
-    assert found == list(expected)
-    assert raised(lambda: app.spec).diagnostics == errors
-    assert raised(app.build_app).diagnostics == errors
 
 
 def test_la803_cors_wildcard_with_credentials() -> None:

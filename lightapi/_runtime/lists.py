@@ -1,0 +1,171 @@
+"""The built-in LIST: scope, filter backends in order, ordering, then one of three bodies.
+
+| pagination  | ordering (R7.10, R8.6)                          | body                         |
+|-------------|-------------------------------------------------|------------------------------|
+| none        | ?ordering, else queryset ORDER BY; then id      | results                      |
+| page_number | ?ordering, else queryset ORDER BY; then id      | count, pages, next, previous |
+| cursor      | ?ordering (queryset ORDER BY unused); then id   | next, previous, results      |
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Column, Select, select
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lightapi._runtime import ops
+from lightapi._runtime.cursors import Boundary
+from lightapi._runtime.encoding import encode
+from lightapi._runtime.errors import JSON
+from lightapi._runtime.listing import ListQuery, parse_list_query
+from lightapi._runtime.queries import (
+    count_statement,
+    filter_condition,
+    keyset_condition,
+    order_clauses,
+    ordering_items,
+    search_condition,
+)
+from lightapi._runtime.scope import Scope, onto_table
+from lightapi.spec.model import RefKind
+
+if TYPE_CHECKING:
+    from lightapi._runtime.handlers import EndpointRuntime
+
+Handler = Callable[[Request], Awaitable[Response]]
+OrderItems = tuple[tuple[Column[Any], bool], ...]
+
+
+async def _apply_backends(
+    runtime: EndpointRuntime, request: Request, statement: Select[Any], query: ListQuery
+) -> Select[Any]:
+    """Run the active filter backends in their order (R7.1); custom ones get the statement and
+    the endpoint instance, may be async, and must return a Select."""
+    filtering = runtime.spec.filtering
+    if filtering is None:
+        return statement
+    table = runtime.statements.table
+    for backend in filtering.backends:
+        if backend.kind is RefKind.FIELD_FILTER:
+            for term in query.filters:
+                statement = statement.where(filter_condition(table.c[term.field], term))
+        elif backend.kind is RefKind.SEARCH_FILTER and query.search:
+            columns = [table.c[name] for name in filtering.search]
+            statement = statement.where(search_condition(columns, query.search))
+        elif backend.kind is RefKind.CUSTOM_FILTER:
+            instance = backend.value()
+            result = instance.filter_queryset(request, statement, runtime.view(request))
+            if inspect.isawaitable(result):
+                result = await result
+            if not isinstance(result, Select):
+                raise TypeError(f"{backend.name}.filter_queryset() did not return a Select")
+            statement = onto_table(table, result)
+    return statement
+
+
+def _page_link(request: Request, page: int) -> str:
+    """R8.4: the request's URL with ``page`` replaced, every other parameter kept, encoded."""
+    return str(request.url.include_query_params(page=page))
+
+
+def _signature(items: OrderItems) -> str:
+    return ",".join(("-" if descending else "") + str(column.name) for column, descending in items)
+
+
+def list_handler(runtime: EndpointRuntime) -> Handler:
+    """The LIST handler of one endpoint: a closure over its runtime (handlers.EndpointRuntime)."""
+    spec, db, encoder = runtime.spec, runtime.db, runtime.read
+    statements = runtime.statements
+    table, layout = statements.table, statements.read
+    pagination = spec.pagination
+    cursor_style = pagination is not None and pagination.style == "cursor"
+    plain = spec.filtering is None and pagination is None and not runtime.scoped
+
+    async def handle(request: Request) -> Response:
+        if plain:  # nothing varies per request: the statement built at start-up
+            rows = await db.read(ops.fetch_rows, statements.select_all)
+            return Response(encoder.results(rows), media_type=JSON)
+        query = parse_list_query(spec, request.query_params)
+        scope: Scope = await runtime.scope(request)
+        items = ordering_items(query.ordering, table)
+        # Cursor tokens need the keyset values: ordering columns outside the projection are
+        # selected after it, where the encoder does not look.
+        selected = [*layout.columns]
+        selected += [column for column, _ in items if column not in selected]
+        statement = select(*selected)
+        if scope.where is not None:
+            statement = statement.where(scope.where)
+        statement = await _apply_backends(runtime, request, statement, query)
+        if cursor_style:
+            positions = [selected.index(column) for column, _ in items]
+            return await _cursor_page(runtime, statement, query, items, positions)
+        clauses = order_clauses(items)
+        if query.ordering is None and scope.order_by:
+            clauses = [*scope.order_by, *([] if scope.orders_by_id else clauses[-1:])]
+        statement = statement.order_by(*clauses)
+        if pagination is None:
+            rows = await db.read(ops.fetch_rows, statement)
+            return Response(encoder.results(rows), media_type=JSON)
+        size = query.page_size or pagination.page_size
+        page_rows = statement.limit(size).offset((query.page - 1) * size)
+        rows, count = await db.read(ops.fetch_page, page_rows, count_statement(statement))
+        pages = math.ceil(count / size)
+        previous = min(query.page - 1, pages) if query.page > 1 and pages else None
+        body = {
+            "count": count,
+            "pages": pages,
+            "next": _page_link(request, query.page + 1) if query.page < pages else None,
+            "previous": _page_link(request, previous) if previous else None,
+            "results": encoder.many(rows),
+        }
+        return Response(encode(body), media_type=JSON)
+
+    return handle
+
+
+async def _cursor_page(
+    runtime: EndpointRuntime,
+    statement: Select[Any],
+    query: ListQuery,
+    items: OrderItems,
+    positions: Sequence[int],
+) -> Response:
+    """R8.8: read ``size + 1`` rows past (or before) the boundary to learn if more exist."""
+    pagination = runtime.spec.pagination
+    assert pagination is not None
+    size = query.page_size or pagination.page_size
+    signature = _signature(items)
+    fields = [runtime.spec.field(str(column.name)) for column, _ in items[:-1]]
+    boundary: Boundary | None = None
+    if query.cursor is not None:
+        boundary = runtime.cursors.decode(query.cursor, signature, fields)
+        statement = statement.where(
+            keyset_condition(items, boundary.values, forward=boundary.forward)
+        )
+    forward = boundary is None or boundary.forward
+    directed = items if forward else tuple((column, not desc) for column, desc in items)
+    statement = statement.order_by(*order_clauses(directed)).limit(size + 1)
+    rows: Sequence[Any] = await runtime.db.read(ops.fetch_rows, statement)
+    more = len(rows) > size
+    rows = list(rows[:size])
+    if not forward:
+        rows.reverse()
+
+    def token(row: Any, ahead: bool) -> str:
+        return runtime.cursors.encode(signature, [row[index] for index in positions], ahead)
+
+    if forward:
+        has_next, has_previous = more, boundary is not None
+    else:
+        has_next, has_previous = True, more
+    body = {
+        "next": token(rows[-1], True) if has_next and rows else None,
+        "previous": token(rows[0], False) if has_previous and rows else None,
+        "results": runtime.read.many(rows),
+    }
+    return Response(encode(body), media_type=JSON)
