@@ -14,6 +14,15 @@ from lightapi._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from lightapi.app import LightApi
+    from lightapi.authentication import (
+        AllowAny,
+        BaseAuthentication,
+        BasePermission,
+        BasicAuthentication,
+        IsAdminUser,
+        IsAuthenticated,
+        JWTAuthentication,
+    )
     from lightapi.config import Authentication, Cache, Filtering, Pagination, Serializer
     from lightapi.exceptions import (
         ConfigurationError,
@@ -22,7 +31,9 @@ if TYPE_CHECKING:
         SpecError,
     )
     from lightapi.fields import Field
+    from lightapi.filters import BaseFilter, FieldFilter, OrderingFilter, SearchFilter
     from lightapi.methods import HttpMethod
+    from lightapi.rate_limiter import RateLimiter
     from lightapi.rest import RestEndpoint
     from lightapi.schema import SchemaFactory
     from lightapi.session import get_async_session, get_sync_session
@@ -39,6 +50,18 @@ _HOMES = {
     "Serializer": "lightapi.config",
     "Cache": "lightapi.config",
     "SchemaFactory": "lightapi.schema",
+    "BaseAuthentication": "lightapi.authentication",
+    "BasicAuthentication": "lightapi.authentication",
+    "JWTAuthentication": "lightapi.authentication",
+    "BasePermission": "lightapi.authentication",
+    "AllowAny": "lightapi.authentication",
+    "IsAuthenticated": "lightapi.authentication",
+    "IsAdminUser": "lightapi.authentication",
+    "RateLimiter": "lightapi.rate_limiter",
+    "BaseFilter": "lightapi.filters",
+    "FieldFilter": "lightapi.filters",
+    "SearchFilter": "lightapi.filters",
+    "OrderingFilter": "lightapi.filters",
     "ConfigurationError": "lightapi.exceptions",
     "SpecError": "lightapi.exceptions",
     "SerializationError": "lightapi.exceptions",
@@ -51,17 +74,29 @@ _HOMES = {
 }
 
 __all__ = [
+    "AllowAny",
     "Authentication",
+    "BaseAuthentication",
+    "BaseFilter",
+    "BasePermission",
+    "BasicAuthentication",
     "Cache",
     "ConfigurationError",
     "Field",
+    "FieldFilter",
     "Filtering",
     "HttpMethod",
+    "IsAdminUser",
+    "IsAuthenticated",
+    "JWTAuthentication",
     "LightApi",
     "LightApiWarning",
+    "OrderingFilter",
     "Pagination",
+    "RateLimiter",
     "RestEndpoint",
     "SchemaFactory",
+    "SearchFilter",
     "SerializationError",
     "Serializer",
     "SpecError",

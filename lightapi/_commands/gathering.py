@@ -14,17 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lightapi._targets import ImportFailure, TargetError, Workspace, project_config, resolve_targets
-from lightapi.spec.diagnostics import Diagnostic, collect_diagnostics, unique_sorted
+from lightapi.spec.diagnostics import (
+    Diagnostic,
+    collect_diagnostics,
+    same_problem,
+    unique_sorted,
+)
 
 # Rank of a diagnostic's source when the same problem is found twice: a class's or an app's
 # own diagnostics name the endpoint option (BookEndpoint.Meta.pagination), while one recorded
 # at import may still name the record (Pagination.page_size), R3.8.
 RECORDED, OWNED = 0, 1
-
-
-def same_problem(a: Diagnostic, b: Diagnostic) -> bool:
-    """R3.13: one problem is one code at one place with one message, whatever the subject."""
-    return (a.code, a.location, a.message) == (b.code, b.location, b.message)
 
 
 def merge(groups: Iterable[tuple[int, Iterable[Diagnostic]]]) -> list[Diagnostic]:

@@ -110,7 +110,8 @@ def report(diagnostics: Iterable[Diagnostic]) -> None:
         raise SpecError(errors)
 
 
-def _same_problem(a: Diagnostic, b: Diagnostic) -> bool:
+def same_problem(a: Diagnostic, b: Diagnostic) -> bool:
+    """R3.13: one problem is one code at one place with one message, whatever the subject."""
     return (a.code, a.location, a.message) == (b.code, b.location, b.message)
 
 
@@ -118,7 +119,7 @@ def _record_once(found: list[Diagnostic], item: Diagnostic) -> None:
     """R3.13: a problem seen again (a record, then the endpoint using it) is kept once, under
     the later, more specific subject."""
     for index, known in enumerate(found):
-        if _same_problem(known, item):
+        if same_problem(known, item):
             found[index] = item
             return
     found.append(item)

@@ -21,17 +21,27 @@ def to_dict(spec: Any) -> Any:
     if isinstance(spec, Mapping):
         return {str(key): to_dict(value) for key, value in spec.items()}
     if isinstance(spec, frozenset):
-        return sorted(to_dict(item) for item in spec)
+        return sorted((to_dict(item) for item in spec), key=repr)
     if isinstance(spec, (tuple, list)):
         return [to_dict(item) for item in spec]
     if isinstance(spec, (datetime.date, datetime.time, decimal.Decimal, uuid.UUID)):
         return str(spec)
     if isinstance(spec, type) or callable(spec):
-        module = getattr(spec, "__module__", None) or type(spec).__module__
-        name = getattr(spec, "__qualname__", None) or type(spec).__qualname__
-        return f"{module}.{name}"
+        return _qualified(spec)
     try:
         json.dumps(spec)
     except (TypeError, ValueError):
+        if type(spec).__repr__ is object.__repr__:  # "<... at 0x...>" differs on every run
+            return f"{_qualified(type(spec))}()"
         return repr(spec)
     return spec
+
+
+def _qualified(function: Any) -> str:
+    """``module.qualname``; a method bound to a class (``date.today``) names the class's module."""
+    owner = getattr(function, "__self__", None)
+    module = getattr(function, "__module__", None)
+    if module is None and isinstance(owner, type):
+        module = owner.__module__
+    name = getattr(function, "__qualname__", None) or type(function).__qualname__
+    return f"{module or type(function).__module__}.{name}"
