@@ -31,10 +31,15 @@ def to_dict(spec: Any) -> Any:
     try:
         json.dumps(spec)
     except (TypeError, ValueError):
-        if type(spec).__repr__ is object.__repr__:  # "<... at 0x...>" differs on every run
+        if _default_repr(spec):  # "<... at 0x...>" differs on every run
             return f"{_qualified(type(spec))}()"
         return repr(spec)
     return spec
+
+
+def _default_repr(value: Any) -> bool:
+    repr_of_type: Any = type(value).__repr__
+    return repr_of_type is object.__repr__
 
 
 def _qualified(function: Any) -> str:
