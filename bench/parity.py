@@ -2,6 +2,8 @@
 
 A ratio means nothing if one side does less work or answers differently, so a mismatch on a
 benchmarked request stops the run; mismatches on error paths (not measured) are only reported.
+The apps listen on different ports, so each app's own base URL is replaced by ``<base>`` in the
+page links of list envelopes before comparing.
 """
 
 from __future__ import annotations
@@ -15,10 +17,15 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from bench import seed
+from bench.scenarios import FILTERED_COUNT, FILTERED_PATH
 
 TIMESTAMP: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 TIMESTAMPS: Final = ("created_at", "updated_at")
 KEYS: Final = ["title", "author", "year", "id", "created_at", "updated_at", "version"]
+ARTICLE_KEYS: Final = ["title", "views", "status", "id", "created_at", "updated_at", "version"]
+PAGE_KEYS: Final = ["count", "pages", "next", "previous", "results"]
+BASE: Final = "<base>"
+Normalise = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
 class ParityError(RuntimeError):
@@ -64,17 +71,43 @@ def _lower(items: Any) -> dict[str, str]:
     return {name.lower(): value for name, value in items}
 
 
-def _without_timestamps(view: dict[str, Any]) -> dict[str, Any]:
-    """The view with timestamps replaced by a marker, after checking they are RFC 3339 UTC."""
+def _as_is(view: dict[str, Any], base: str) -> dict[str, Any]:
+    return view
+
+
+def _masked(row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """The row with timestamps replaced by a marker, after checking they are RFC 3339 UTC."""
+    if list(row) != keys:
+        raise ParityError(f"unexpected keys or key order: {list(row)}")
+    for name in TIMESTAMPS:
+        if not TIMESTAMP.fullmatch(str(row[name])):
+            raise ParityError(f"{name} is not RFC 3339 UTC with Z: {row[name]!r}")
+    return {**row, **dict.fromkeys(TIMESTAMPS, "<timestamp>")}
+
+
+def _without_timestamps(view: dict[str, Any], base: str) -> dict[str, Any]:
     body = view["body"]
     if not isinstance(body, dict):
         return view
-    if list(body) != KEYS:
-        raise ParityError(f"unexpected keys or key order: {list(body)}")
-    for name in TIMESTAMPS:
-        if not TIMESTAMP.fullmatch(str(body[name])):
-            raise ParityError(f"{name} is not RFC 3339 UTC with Z: {body[name]!r}")
-    return {**view, "body": {**body, **dict.fromkeys(TIMESTAMPS, "<timestamp>")}}
+    return {**view, "body": _masked(body, KEYS)}
+
+
+def _page_envelope(view: dict[str, Any], base: str) -> dict[str, Any]:
+    """A page-number envelope: links must be absolute URLs on the app's own base URL (shown
+    as ``<base>``), every row an article with timestamps masked."""
+    body = view["body"]
+    if not isinstance(body, dict) or list(body) != PAGE_KEYS:
+        raise ParityError(f"not a page-number envelope: {str(body)[:200]}")
+    links = {}
+    for name in ("next", "previous"):
+        link = body[name]
+        if link is not None:
+            if not link.startswith(base + "/"):
+                raise ParityError(f"{name} is not an absolute URL on {base}: {link!r}")
+            link = BASE + link.removeprefix(base)
+        links[name] = link
+    rows = [_masked(row, ARTICLE_KEYS) for row in body["results"]]
+    return {**view, "body": {**body, **links, "results": rows}}
 
 
 @dataclass
@@ -95,7 +128,7 @@ def check(lightapi: str, raw: str) -> Report:
         *,
         status: int,
         fatal: bool = True,
-        normalise: Callable[[dict[str, Any]], dict[str, Any]] = lambda view: view,
+        normalise: Normalise = _as_is,
         headers: dict[str, str] | None = None,
     ) -> tuple[Answer, Answer]:
         light_answer = call(lightapi, method, path, body, headers)
@@ -104,7 +137,12 @@ def check(lightapi: str, raw: str) -> Report:
         if light_answer.status != status or raw_answer.status != status:
             problem = f"status {light_answer.status} vs {raw_answer.status}, expected {status}"
         else:
-            light_view, raw_view = normalise(light_answer.view()), normalise(raw_answer.view())
+            try:
+                light_view = normalise(light_answer.view(), lightapi)
+                raw_view = normalise(raw_answer.view(), raw)
+            except ParityError as error:
+                light_view = raw_view = {}
+                problem = str(error)
             differing = [key for key in light_view if light_view[key] != raw_view[key]]
             if differing:
                 problem = "; ".join(
@@ -116,9 +154,12 @@ def check(lightapi: str, raw: str) -> Report:
         if problem:
             report.warnings.append(f"{label}: {problem}")
         else:
-            byte_equal = light_answer.body == raw_answer.body
+            light_bytes = light_answer.body.replace(lightapi.encode(), BASE.encode())
+            byte_equal = light_bytes == raw_answer.body.replace(raw.encode(), BASE.encode())
+            links = light_bytes != light_answer.body
+            links_note = " apart from the base URL" if byte_equal and links else ""
             report.lines.append(
-                f"{label}: {status}, same {'bytes' if byte_equal else 'shape'}"
+                f"{label}: {status}, same {'bytes' if byte_equal else 'shape'}{links_note}"
                 f" ({len(light_answer.body)} B)"
             )
         return light_answer, raw_answer
@@ -128,6 +169,8 @@ def check(lightapi: str, raw: str) -> Report:
     rows = len(light_list.json()["results"])
     if rows != seed.LIST_ROWS:
         raise ParityError(f"GET /books returned {rows} rows, expected {seed.LIST_ROWS}")
+
+    _check_articles(same)
 
     book = {"title": "Parity", "author": "Check", "year": 1999}
     created, _ = same(
@@ -169,3 +212,24 @@ def check(lightapi: str, raw: str) -> Report:
         headers={"If-None-Match": '"1-1"'},
     )
     return report
+
+
+def _check_articles(same: Callable[..., tuple[Answer, Answer]]) -> None:
+    """The benchmarked filtered page must be a full middle page with both links; error paths
+    and edge pages are compared too, but only reported."""
+    light, _ = same(
+        f"GET {FILTERED_PATH}", "GET", FILTERED_PATH, status=200, normalise=_page_envelope
+    )
+    body = light.json()
+    size = len(body["results"])
+    if body["count"] != FILTERED_COUNT or size != 20 or None in (body["next"], body["previous"]):
+        raise ParityError(
+            f"GET {FILTERED_PATH}: count {body['count']} (expected {FILTERED_COUNT}),"
+            f" {size} rows (expected 20), next {body['next']!r}, previous {body['previous']!r}"
+        )
+    for query in ("", "?status=draft&ordering=title,-views&page=10", "?page=99&page_size=100"):
+        path = f"/articles{query}"
+        same(f"GET {path}", "GET", path, status=200, fatal=False, normalise=_page_envelope)
+    for query in ("views__gte=many", "ordering=id", "page=0", "page_size=101"):
+        path = f"/articles?{query}"
+        same(f"GET {path}", "GET", path, status=422, fatal=False)

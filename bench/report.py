@@ -118,7 +118,7 @@ def _latency(value: float | None) -> str:
 
 def text_table(results: Sequence[ScenarioResult]) -> str:
     header = (
-        f"{'scenario':<10} {'app':<9} {'median req/s':>12} {'min-max req/s':>17}"
+        f"{'scenario':<12} {'app':<9} {'median req/s':>12} {'min-max req/s':>17}"
         f" {'non-2xx':>8} {'p50 ms':>7} {'p99 ms':>7}  LightAPI/raw of medians"
     )
     lines = [header, "-" * len(header)]
@@ -133,7 +133,7 @@ def text_table(results: Sequence[ScenarioResult]) -> str:
             if runs.noisy_runs:
                 flag += f"  ({runs.noisy_runs} noisy run(s))"
             lines.append(
-                f"{result.name if index == 0 else '':<10} {name:<9} {runs.median:>12,.0f}"
+                f"{result.name if index == 0 else '':<12} {name:<9} {runs.median:>12,.0f}"
                 f" {spread:>17} {runs.non_2xx:>8} {_latency(runs.latency('p50')):>7}"
                 f" {_latency(runs.latency('p99')):>7}  {ratio}{flag}"
             )

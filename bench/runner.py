@@ -167,7 +167,7 @@ def run_round(
             if scenario.patches:
                 note = f"  rows patched {seed.count_patched(server.db_path):,}"
             say(
-                f"  {name:<9} round {round_number}/{settings.rounds} {app.name:<9}"
+                f"  {name:<12} round {round_number}/{settings.rounds} {app.name:<9}"
                 f"{_describe(run)}{note}"
             )
 

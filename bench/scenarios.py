@@ -1,4 +1,4 @@
-"""The four measured requests, and what each needs from the database before a run."""
+"""The measured requests, and what each needs from the database before a run."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ from bench import seed
 # PATCH rows per second of run that we provision; far above what one uvicorn worker reaches on
 # 2 cores, so no run runs out of rows (wrk's Lua reports an overrun if one ever does).
 PATCH_RATE_CEILING: Final = 10_000
+
+# 450 articles match (of 1,000): 23 pages of 20, so page 2 is full and has both links.
+FILTERED_PATH: Final = (
+    "/articles?status=live&views__gte=100&ordering=-views,title&page=2&page_size=20"
+)
+FILTERED_COUNT: Final = 450
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,11 @@ SCENARIOS: Final = {
     for scenario in (
         Scenario("get_one", "/books/1", "GET /books/1"),
         Scenario("get_list", "/books", "GET /books (50 rows)"),
+        Scenario(
+            "get_filtered",
+            FILTERED_PATH,
+            "GET /articles filtered, ordered, page 2 of 20 rows (450 of 1,000 match)",
+        ),
         Scenario("post", "/books", "POST /books, small valid body", script="post.lua"),
         Scenario(
             "patch",

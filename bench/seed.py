@@ -1,7 +1,8 @@
 """Creates and resets the SQLite files, with plain SQL, while the servers are idle.
 
 Both apps get byte-identical data, so their GET answers can be compared byte for byte and every
-run of a scenario starts from the same database state.
+run of a scenario starts from the same database state. ``books`` serves the CRUD scenarios;
+``articles`` (never written to) serves the filtered, ordered and paginated list.
 """
 
 from __future__ import annotations
@@ -25,12 +26,31 @@ CREATE TABLE books (
     PRIMARY KEY (id)
 )
 """
+# The table LightAPI creates for the benchmark's ArticleEndpoint (no indexes, like LightAPI's).
+ARTICLES_SCHEMA: Final = """
+CREATE TABLE articles (
+    id INTEGER NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    version INTEGER NOT NULL,
+    title VARCHAR NOT NULL,
+    views INTEGER NOT NULL,
+    status VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+)
+"""
 LIST_ROWS: Final = 50
 FIRST_PATCH_ID: Final = LIST_ROWS + 1
 # SQLAlchemy's SQLite DATETIME storage format (naive UTC wall time).
 SEED_TIME: Final = "2024-01-01 00:00:00.000000"
 INSERT: Final = (
     "INSERT INTO books (id, created_at, updated_at, version, title, author, year)"
+    " VALUES (?, ?, ?, 1, ?, ?, ?)"
+)
+ARTICLE_ROWS: Final = 1_000
+ARTICLE_STATUSES: Final = ("live", "live", "draft", "live", "archived")  # by id % 5: 60 % live
+INSERT_ARTICLE: Final = (
+    "INSERT INTO articles (id, created_at, updated_at, version, title, views, status)"
     " VALUES (?, ?, ?, 1, ?, ?, ?)"
 )
 
@@ -46,11 +66,32 @@ def _list_row(i: int) -> tuple[object, ...]:
     return (i, SEED_TIME, SEED_TIME, f"Seed book {i}", f"Author {i % 7}", year)
 
 
+def _article_row(i: int) -> tuple[object, ...]:
+    """Deterministic, spread out and full of ties, so that every ordering key matters.
+
+    ``views`` is 0-399, each value on ids i, i+400 and i+800 (ties broken by ``title``); ids i
+    and i+800 also share a title (ties broken by ``id``).
+    """
+    views = (i * 37) % 400
+    return (
+        i,
+        SEED_TIME,
+        SEED_TIME,
+        f"Article {i % 800:03d}",
+        views,
+        ARTICLE_STATUSES[i % len(ARTICLE_STATUSES)],
+    )
+
+
 def create(path: Path) -> None:
-    """A new database holding the 50 rows that GET /books returns."""
+    """A new database holding the 50 rows that GET /books returns and the 1,000 articles."""
     with _connect(path) as connection:
         connection.execute(SCHEMA)
         connection.executemany(INSERT, [_list_row(i) for i in range(1, LIST_ROWS + 1)])
+        connection.execute(ARTICLES_SCHEMA)
+        connection.executemany(
+            INSERT_ARTICLE, [_article_row(i) for i in range(1, ARTICLE_ROWS + 1)]
+        )
 
 
 def prepare(path: Path, patch_rows: int = 0) -> None:

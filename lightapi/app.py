@@ -35,7 +35,8 @@ from lightapi._runtime.errors import http_exception_handler, server_error_handle
 from lightapi._runtime.handlers import EndpointRuntime
 from lightapi._runtime.models import models_for
 from lightapi._runtime.queries import Layout, Statements
-from lightapi._runtime.routing import endpoint_routes, health_route, ready_route
+from lightapi._runtime.routing import endpoint_routes, health_route, login_route, ready_route
+from lightapi._runtime.security import build_security
 from lightapi._runtime.setup import TableSetup
 from lightapi._runtime.tables import build_table, map_class
 from lightapi.config import config
@@ -67,10 +68,7 @@ __all__ = ["LightApi"]
 
 # Declared options whose runtime has not landed yet: building an app that uses one fails loudly
 # instead of silently serving without it.
-_NOT_YET_SERVED = (
-    ("auth", "Meta.authentication"),
-    ("cache", "Meta.cache"),
-)
+_NOT_YET_SERVED = (("cache", "Meta.cache"),)
 
 
 def _caller_location(depth: int = 2) -> SourceLocation:
@@ -146,6 +144,7 @@ class LightApi:
         )
         # R10.8: the secret is kept here and resolved (with config and the environment) at build.
         self._jwt_secret = jwt_secret
+        self._login_validator = login_validator
         # The app's arguments as the compiler reads them; registrations and the JWT fallbacks
         # are added at compile.
         self._declared = AppDecl(
@@ -374,11 +373,22 @@ class LightApi:
 
     def _routes(self, spec: AppSpec, db: Database, setup: TableSetup) -> list[BaseRoute]:
         runtimes = {endpoint.name: self._runtime(endpoint, db) for endpoint in spec.endpoints}
+        security = build_security(
+            spec,
+            _resolved_secret(self._jwt_secret),
+            self._login_validator,
+            self._declared.max_body_size,
+            self._declared.cache_prefix,
+        )
         routes: list[BaseRoute] = []
         for route in spec.routes:
             if route.kind in (RouteKind.COLLECTION, RouteKind.DETAIL):
                 assert route.endpoint is not None
-                routes.extend(endpoint_routes(route, runtimes[route.endpoint], setup))
+                guard = security.guards.get(route.endpoint)
+                routes.extend(endpoint_routes(route, runtimes[route.endpoint], setup, guard))
+            elif route.kind in (RouteKind.LOGIN, RouteKind.TOKEN):
+                assert security.login is not None
+                routes.extend(login_route(route.path, security.login))
             elif route.kind is RouteKind.HEALTH:
                 routes.extend(health_route(route.path))
             elif route.kind is RouteKind.READY:

@@ -1,4 +1,4 @@
-"""The baseline: the same ``/books`` API by hand with Starlette, SQLAlchemy Core and msgspec.
+"""The baseline: the same API by hand with Starlette, SQLAlchemy Core and msgspec.
 
 It is meant to be what a competent engineer writes without a framework, doing the same work per
 request as LightAPI with the same I/O model, so that the ratio measures framework overhead only:
@@ -13,7 +13,12 @@ request as LightAPI with the same I/O model, so that the ratio measures framewor
 - rows encoded straight to JSON bytes by msgspec; timestamps timezone-aware UTC, sent with ``Z``;
 - the same response shapes, status codes and headers (``ETag: "<id>-<version>"``, ``Location``,
   ``If-None-Match`` -> 304);
-- PATCH as one compare-and-swap ``UPDATE ... RETURNING`` plus an existence check for 404 vs 409.
+- PATCH as one compare-and-swap ``UPDATE ... RETURNING`` plus an existence check for 404 vs 409;
+- ``GET /articles``: the query parameters the benchmark uses (``status``, ``views__gte``,
+  ``ordering``, ``page``, ``page_size``) parsed and validated (422 like LightAPI's), the page and
+  its ``count(*)`` built per request with Core (the statement's shape depends on the parameters)
+  and read on one connection in one hop, and the same ``count/pages/next/previous/results``
+  envelope with the same links.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Final, TypeAlias
@@ -36,6 +42,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     create_engine,
+    func,
     insert,
     select,
     update,
@@ -88,6 +95,18 @@ books = Table(
     Column("year", Integer, nullable=True),
 )
 
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", String, nullable=False),
+    Column("views", Integer, nullable=False),
+    Column("status", String, nullable=False),
+)
+
 engine = create_engine(f"sqlite:///{os.environ[DB_PATH_ENV]}")
 metadata.create_all(engine)
 WRITE_LOCK: Final = threading.Lock()
@@ -107,6 +126,23 @@ SELECT_ONE: Final = select(*OUT).where(books.c.id == bindparam("pk"))
 SELECT_ALL: Final = select(*OUT).order_by(books.c.id)
 EXISTS: Final = select(books.c.id).where(books.c.id == bindparam("pk"))
 INSERT: Final = insert(books).returning(*OUT)
+
+ARTICLE_OUT = (
+    articles.c.title,
+    articles.c.views,
+    articles.c.status,
+    articles.c.id,
+    articles.c.created_at,
+    articles.c.updated_at,
+    articles.c.version,
+)
+SELECT_ARTICLES: Final = select(*ARTICLE_OUT)
+COUNT_ARTICLES: Final = select(func.count()).select_from(articles)
+ARTICLE_ORDERING: Final = {"views": articles.c.views, "title": articles.c.title}
+ARTICLE_ID_ORDER: Final = (articles.c.id.asc(),)
+PAGE_SIZE: Final = 20
+MAX_PAGE_SIZE: Final = 100
+MAX_PAGE: Final = 10**9
 
 
 def _cas_update(keys: tuple[str, ...]) -> Any:
@@ -143,6 +179,24 @@ class Book(msgspec.Struct):
 
 class BookList(msgspec.Struct):
     results: list[Book]
+
+
+class Article(msgspec.Struct):
+    title: str
+    views: int
+    status: str
+    id: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    version: int
+
+
+class ArticlePage(msgspec.Struct):
+    count: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[Article]
 
 
 BookRow: TypeAlias = Sequence[Any]  # a Row of OUT
@@ -186,6 +240,83 @@ def _invalid(error: ValidationError) -> Response:
     return _json(b'{"detail":' + error.json(include_url=False).encode() + b"}", 422)
 
 
+# --- query string of GET /articles ----------------------------------------------------------
+
+INTEGER: Final = re.compile(r"[+-]?[0-9]{1,30}")  # int() alone takes " 1", "1_0", non-ASCII digits
+
+
+class QueryError(Exception):
+    """A bad query parameter: 422 with one pydantic-style error at ``["query", <param>]``."""
+
+    def __init__(self, param: str, kind: str, message: str, raw: str, **ctx: Any) -> None:
+        super().__init__(message)
+        self.error: dict[str, Any] = {
+            "type": kind,
+            "loc": ["query", param],
+            "msg": message,
+            "input": raw,
+        }
+        if ctx:
+            self.error["ctx"] = ctx
+
+    def response(self) -> Response:
+        return _json(encode({"detail": [self.error]}), 422)
+
+
+def _query_int(raw: str, param: str) -> int:
+    if INTEGER.fullmatch(raw) is None:
+        raise QueryError(
+            param,
+            "int_parsing",
+            "Input should be a valid integer, unable to parse string as an integer",
+            raw,
+        )
+    return int(raw)
+
+
+def _bounded(params: Any, param: str, low: int, high: int, default: int) -> int:
+    raw = params.get(param)
+    if raw is None:
+        return default
+    value = _query_int(raw, param)
+    if value < low:
+        raise QueryError(
+            param,
+            "greater_than_equal",
+            f"Input should be greater than or equal to {low}",
+            raw,
+            ge=low,
+        )
+    if value > high:
+        raise QueryError(
+            param, "less_than_equal", f"Input should be less than or equal to {high}", raw, le=high
+        )
+    return value
+
+
+def _article_order(raw: str | None) -> list[Any]:
+    """``a,-b``: items trimmed, empty ones skipped, later duplicates ignored; then ``id``."""
+    if raw is None:
+        return list(ARTICLE_ID_ORDER)
+    seen: set[str] = set()
+    clauses = []
+    for part in raw.split(","):
+        name = part.strip()
+        descending = name.startswith("-")
+        name = name.removeprefix("-").strip()
+        if not name or name in seen:
+            continue
+        column = ARTICLE_ORDERING.get(name)
+        if column is None:
+            raise QueryError(
+                "ordering", "value_error", f"cannot order by '{name}'; allowed: views, title", raw
+            )
+        seen.add(name)
+        clauses.append(column.desc() if descending else column.asc())
+    clauses.extend(ARTICLE_ID_ORDER)
+    return clauses
+
+
 def _etag(row: BookRow) -> str:
     return f'"{row[ID]}-{row[VERSION]}"'
 
@@ -210,6 +341,13 @@ def _fetch_all() -> list[BookRow]:
         return list(connection.execute(SELECT_ALL).all())
 
 
+def _fetch_page(rows: Any, count: Any) -> tuple[list[Sequence[Any]], int]:
+    """The page and the count it belongs to, on one connection."""
+    with engine.connect() as connection:
+        total = connection.execute(count).scalar_one()
+        return list(connection.execute(rows).all()), int(total)
+
+
 def _insert(values: dict[str, Any]) -> BookRow:
     with WRITE_LOCK, engine.begin() as connection:
         return connection.execute(INSERT, values).one()
@@ -230,6 +368,38 @@ def _update(keys: tuple[str, ...], params: dict[str, Any]) -> tuple[BookRow | No
 async def list_books(request: Request) -> Response:
     rows = await run_in_threadpool(_fetch_all)
     return _json(encode(BookList([to_book(*row) for row in rows])))
+
+
+async def list_articles(request: Request) -> Response:
+    params = request.query_params
+    try:
+        size = _bounded(params, "page_size", 1, MAX_PAGE_SIZE, PAGE_SIZE)
+        page = _bounded(params, "page", 1, MAX_PAGE, 1)
+        where = []
+        status = params.get("status")
+        if status is not None:
+            where.append(articles.c.status == status)
+        views_gte = params.get("views__gte")
+        if views_gte is not None:
+            where.append(articles.c.views >= _query_int(views_gte, "views__gte"))
+        order = _article_order(params.get("ordering"))
+    except QueryError as error:
+        return error.response()
+    rows_statement = (
+        SELECT_ARTICLES.where(*where).order_by(*order).limit(size).offset((page - 1) * size)
+    )
+    rows, count = await run_in_threadpool(_fetch_page, rows_statement, COUNT_ARTICLES.where(*where))
+    pages = -(-count // size)
+    previous = min(page - 1, pages)
+    url = request.url
+    body = ArticlePage(
+        count=count,
+        pages=pages,
+        next=str(url.include_query_params(page=page + 1)) if page < pages else None,
+        previous=str(url.include_query_params(page=previous)) if previous > 0 else None,
+        results=[Article(*row) for row in rows],
+    )
+    return _json(encode(body))
 
 
 async def get_book(request: Request) -> Response:
@@ -283,6 +453,7 @@ app = Starlette(
         Route("/books", create_book, methods=["POST"]),
         Route("/books/{id:int}", get_book, methods=["GET"]),
         Route("/books/{id:int}", patch_book, methods=["PATCH"]),
+        Route("/articles", list_articles, methods=["GET"]),
     ]
 )
 asgi = app

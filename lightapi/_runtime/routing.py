@@ -17,10 +17,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from lightapi._runtime.auth import Guard
 from lightapi._runtime.db import Database
 from lightapi._runtime.encoding import encode
 from lightapi._runtime.errors import DATABASE_UNAVAILABLE, JSON, answer_failure, error_response
 from lightapi._runtime.handlers import EndpointRuntime, Handler, operation_handler
+from lightapi._runtime.login import LoginSettings, login_endpoint
 from lightapi._runtime.setup import TableSetup
 from lightapi.spec.application import allow_header
 from lightapi.spec.model import (
@@ -47,9 +49,14 @@ def _without_body(handler: Handler) -> Handler:
 
 
 def dispatcher(
-    handlers: Mapping[str, Handler], allow: str, name: str, setup: TableSetup
+    handlers: Mapping[str, Handler],
+    allow: str,
+    name: str,
+    setup: TableSetup,
+    guard: Guard | None = None,
 ) -> Endpoint:
-    """One endpoint function per route: pick the verb's handler and render any failure."""
+    """One endpoint function per route: authenticate (R5.2 step 4), pick the verb's handler
+    and render any failure."""
     table = dict(handlers)
     if "GET" in table:
         table["HEAD"] = _without_body(table["GET"])
@@ -62,6 +69,8 @@ def dispatcher(
                 return Response(status_code=204, headers=allow_headers)
             return error_response(405, "Method Not Allowed", allow_headers)
         try:
+            if guard is not None:
+                await guard.check(request)
             if not setup.done:
                 await setup.ensure()
             return await handler(request)
@@ -93,13 +102,18 @@ def _both_slash_forms(path: str, endpoint: Endpoint) -> list[BaseRoute]:
 
 
 def endpoint_routes(
-    route: RouteSpec, runtime: EndpointRuntime, setup: TableSetup
+    route: RouteSpec, runtime: EndpointRuntime, setup: TableSetup, guard: Guard | None
 ) -> list[BaseRoute]:
     operations = COLLECTION_OPERATIONS if route.kind is RouteKind.COLLECTION else DETAIL_OPERATIONS
     handlers = {verb: operation_handler(runtime, operations[verb]) for verb in route.methods}
-    endpoint = dispatcher(handlers, allow_header(route.methods), runtime.spec.name, setup)
+    endpoint = dispatcher(handlers, allow_header(route.methods), runtime.spec.name, setup, guard)
     path = route.path.replace("{id}", "{id:int}")
     return _both_slash_forms(path, endpoint)
+
+
+def login_route(path: str, settings: LoginSettings) -> list[BaseRoute]:
+    """POST only; no middleware and no authentication run on it (R10.11, R12.2)."""
+    return _both_slash_forms(path, login_endpoint(settings))
 
 
 def health_route(path: str) -> list[BaseRoute]:

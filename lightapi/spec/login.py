@@ -20,6 +20,7 @@ from lightapi.spec.findings import Findings
 from lightapi.spec.model import (
     EndpointSpec,
     JwtSettingsSpec,
+    ObjectRef,
     RateLimitSpec,
     RefKind,
     RouteKind,
@@ -130,7 +131,8 @@ def jwt_settings(
     if expiration is None:
         first = _first_wins("jwt_expiration", users, found)
         expiration = first.auth.jwt_expiration if first and first.auth else None
-    _first_wins("jwt_extra_claims", users, found)
+    claims_owner = _first_wins("jwt_extra_claims", users, found)
+    extra_claims = claims_owner.auth.jwt_extra_claims if claims_owner and claims_owner.auth else ()
     length = decl.jwt_secret_length
     if users and length is None:
         found.add("LA801", "app.jwt_secret", decl.location)
@@ -144,6 +146,7 @@ def jwt_settings(
         audience=decl.jwt_audience,
         require_exp=decl.jwt_require_exp,
         secret_configured=decl.jwt_secret_length is not None,
+        extra_claims=extra_claims,
     )
 
 
@@ -159,15 +162,24 @@ def check_login_validator(
 
 
 def rate_limit(decl: AppDecl) -> RateLimitSpec:
+    """The app's limiter: on unless ``rate_limiter=False``, shared when Redis is configured."""
+    limiter = decl.rate_limiter
+    proxies = (
+        limiter.value.trusted_proxies if limiter and limiter.kind is RefKind.RATE_LIMITER else ()
+    )
+    return RateLimitSpec(
+        enabled=not decl.rate_limiter_disabled,
+        shared=decl.redis_url is not None,
+        trusted_proxies=tuple(proxies),
+        **limits_of(limiter),
+    )
+
+
+def limits_of(limiter: ObjectRef | None) -> dict[str, int]:
     """R10.16: a RateLimiter's windows, a dict's (missing keys defaulted), or the defaults."""
     limits = dict(DEFAULT_LIMITS)
-    limiter = decl.rate_limiter
     if limiter is not None and limiter.kind is RefKind.RATE_LIMITER:
         limits = {key: getattr(limiter.value, key) for key in DEFAULT_LIMITS}
     elif limiter is not None and limiter.kind is RefKind.LIMITS:
         limits.update({key: limiter.value[key] for key in DEFAULT_LIMITS if key in limiter.value})
-    return RateLimitSpec(
-        enabled=not decl.rate_limiter_disabled,
-        shared=decl.redis_url is not None,
-        **limits,
-    )
+    return limits

@@ -340,6 +340,7 @@ class JwtSettingsSpec:
     audience: str | None
     require_exp: bool
     secret_configured: bool
+    extra_claims: tuple[str, ...] = ()  # the claims login copies from the validator's result
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -351,6 +352,7 @@ class RateLimitSpec:
     requests_per_hour: int
     requests_per_day: int
     shared: bool  # counters in Redis, held across worker processes
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

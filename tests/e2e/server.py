@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 START_TIMEOUT = 20.0
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -23,15 +24,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(command: Sequence[str], cwd: Path, port: int, env: dict[str, str] | None = None
-            ) -> Iterator[str]:
+def running(
+    command: Sequence[str], cwd: Path, port: int, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Start ``command`` (which must serve on ``port``) and yield its base URL once /healthz
     answers; the process is terminated afterwards and its output shown on failure."""
     environment = {**os.environ, "LIGHTAPI_PORT": str(port), **(env or {})}
     log = cwd / "server.log"
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=output,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=environment, stdout=output, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT

@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import free_port, python, running
+from tests.e2e.server import ROOT, free_port, python, running
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 
 
@@ -50,6 +48,10 @@ def test_every_quickstart_command_gives_the_shown_result(tmp_path):
         for command, expected in examples:
             actual = subprocess.run(
                 command.replace("127.0.0.1:8000", f"127.0.0.1:{port}"),
-                shell=True, capture_output=True, text=True, timeout=10, check=True,
+                shell=True,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
             ).stdout.strip()
             assert TIMESTAMP.sub("<time>", actual) == TIMESTAMP.sub("<time>", expected), command
