@@ -42,6 +42,12 @@ class MemoryStore:
         self.counters: OrderedDict[str, tuple[int, float]] = OrderedDict()
 
     async def read(self, keys: Sequence[str]) -> list[int]:
+        return self.values(keys)
+
+    async def add(self, keys: Sequence[str], expiries: Sequence[int]) -> None:
+        self.increment(keys, expiries)
+
+    def values(self, keys: Sequence[str]) -> list[int]:
         now = time.time()
         return [self._value(key, now) for key in keys]
 
@@ -49,7 +55,7 @@ class MemoryStore:
         count, expires = self.counters.get(key, (0, 0.0))
         return count if expires > now else 0
 
-    async def add(self, keys: Sequence[str], expiries: Sequence[int]) -> None:
+    def increment(self, keys: Sequence[str], expiries: Sequence[int]) -> None:
         now = time.time()
         for key, expires in zip(keys, expiries, strict=True):
             self.counters[key] = (self._value(key, now) + 1, float(expires))
@@ -109,7 +115,7 @@ class RedisStore:
             await self.fallback.add(keys, expiries)
 
 
-def _networks(entries: Sequence[str]) -> list[Any]:
+def trusted_entries(entries: Sequence[str]) -> list[Any]:
     """Addresses and networks (``10.0.0.0/8``); any other entry is matched as a host name."""
     trusted: list[Any] = []
     for entry in entries:
@@ -150,23 +156,27 @@ class Limits:
         return (self.per_minute, self.per_hour, self.per_day)
 
 
+def window_keys(client: str) -> tuple[list[str], list[int]]:
+    """The counter key of ``client`` in each current window, and when each window resets."""
+    now = int(time.time())
+    keys, resets = [], []
+    for name, size in WINDOWS:
+        start = now - now % size
+        keys.append(f"{name}:{start}:{client}")
+        resets.append(start + size)
+    return keys, resets
+
+
 class Limiter:
     """One app's limiter (or an endpoint's, R10.16) over a store."""
 
     def __init__(self, limits: Limits, store: Store, trusted_proxies: Sequence[str] = ()) -> None:
         self.limits = limits
         self.store = store
-        self.trusted = _networks(trusted_proxies)
+        self.trusted = trusted_entries(trusted_proxies)
 
     def _keys(self, request: Request) -> tuple[list[str], list[int]]:
-        client = client_address(request, self.trusted)
-        now = int(time.time())
-        keys, resets = [], []
-        for name, size in WINDOWS:
-            start = now - now % size
-            keys.append(f"{name}:{start}:{client}")
-            resets.append(start + size)
-        return keys, resets
+        return window_keys(client_address(request, self.trusted))
 
     async def refuse_if_over(self, request: Request) -> None:
         """429 when the client is at or over any window's limit (R10.15)."""

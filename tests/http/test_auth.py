@@ -542,3 +542,18 @@ async def test_secrets_never_appear_in_logs_or_bodies(make_client, caplog):
     text = caplog.text + "".join(seen)
     assert SECRET not in text
     assert "pw-ann-x" not in text
+
+
+def test_rate_limiter_counts_attempts_on_its_own():
+    """R1.2: the compatible standalone API counts per client and endpoint in the process."""
+    from starlette.requests import Request
+
+    limiter = RateLimiter(requests_per_minute=2)
+    request = Request({"type": "http", "headers": [], "client": ("10.0.0.1", 1)})
+    assert limiter.is_rate_limited(request, "login") == (False, None)
+    assert limiter.is_rate_limited(request, "login") == (False, None)
+    limited, message = limiter.is_rate_limited(request, "login")
+    assert limited and message == "Too many requests. Please try again later."
+    assert limiter.is_rate_limited(request, "other") == (False, None)
+    limiter.reset()
+    assert limiter.is_rate_limited(request, "login") == (False, None)
