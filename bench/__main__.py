@@ -37,7 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"comma-separated subset of {','.join(SCENARIOS)}",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="smoke run of about a minute (2 s x 2 rounds)"
+        "--quick", action="store_true", help="smoke run of about two minutes (2 s x 2 rounds)"
     )
     parser.add_argument("--markdown", type=Path, help="also write a markdown table to FILE")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
