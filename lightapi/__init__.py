@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         JWTAuthentication,
     )
     from lightapi.config import Authentication, Cache, Filtering, Pagination, Serializer
+    from lightapi.core import AuthenticationMiddleware, CORSMiddleware, Middleware, Response
     from lightapi.exceptions import (
         ConfigurationError,
         LightApiWarning,
@@ -50,6 +51,10 @@ _HOMES = {
     "Serializer": "lightapi.config",
     "Cache": "lightapi.config",
     "SchemaFactory": "lightapi.schema",
+    "Middleware": "lightapi.core",
+    "CORSMiddleware": "lightapi.core",
+    "AuthenticationMiddleware": "lightapi.core",
+    "Response": "lightapi.core",
     "BaseAuthentication": "lightapi.authentication",
     "BasicAuthentication": "lightapi.authentication",
     "JWTAuthentication": "lightapi.authentication",
@@ -76,10 +81,12 @@ _HOMES = {
 __all__ = [
     "AllowAny",
     "Authentication",
+    "AuthenticationMiddleware",
     "BaseAuthentication",
     "BaseFilter",
     "BasePermission",
     "BasicAuthentication",
+    "CORSMiddleware",
     "Cache",
     "ConfigurationError",
     "Field",
@@ -91,9 +98,11 @@ __all__ = [
     "JWTAuthentication",
     "LightApi",
     "LightApiWarning",
+    "Middleware",
     "OrderingFilter",
     "Pagination",
     "RateLimiter",
+    "Response",
     "RestEndpoint",
     "SchemaFactory",
     "SearchFilter",

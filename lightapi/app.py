@@ -33,6 +33,7 @@ from lightapi._runtime.encoding import RowEncoder
 from lightapi._runtime.engines import database_summary, engine_from_url, is_async_engine
 from lightapi._runtime.errors import http_exception_handler, server_error_handler
 from lightapi._runtime.handlers import EndpointRuntime
+from lightapi._runtime.middleware import Pipeline, instances
 from lightapi._runtime.models import models_for
 from lightapi._runtime.queries import Layout, Statements
 from lightapi._runtime.routing import endpoint_routes, health_route, login_route, ready_route
@@ -119,8 +120,7 @@ class LightApi:
     ) -> None:
         if session_manager is not None:
             raise ConfigurationError("session_manager is no longer supported; pass None (R19.3)")
-        if middlewares:
-            raise ConfigurationError("middlewares are not served yet by this LightAPI build")
+        self._middlewares = instances(list(middlewares or ()))
         self._location = _caller_location()
         self._engine = self._resolve_engine(engine, database_url, engine_options)
         self._check_mode(mode)
@@ -152,6 +152,7 @@ class LightApi:
             location=self._location,
             auth_path=auth_path,
             cors=self._cors,
+            middlewares=tuple(_qualified_name(item) for item in self._middlewares),
             max_body_size=max_body_size,
             openapi_url=openapi_url,
             docs_url=docs_url,
@@ -334,8 +335,6 @@ class LightApi:
             declared = [name for attr, name in _NOT_YET_SERVED if getattr(endpoint, attr)]
             if endpoint.reflect != "none":
                 declared.append("Meta.reflect")
-            if endpoint.overrides.hooks:
-                declared.append("method overrides")
             if declared:
                 raise ConfigurationError(
                     f"{endpoint.name}: {', '.join(declared)} is declared but not served by this "
@@ -363,6 +362,7 @@ class LightApi:
             max_body_size=self._declared.max_body_size,
             endpoint_class=self._endpoints[spec.path],
             cursors=CursorCodec(self._cursor_key(spec)),
+            app=self,
         )
 
     def _cursor_key(self, spec: EndpointSpec) -> bytes:
@@ -380,12 +380,14 @@ class LightApi:
             self._declared.max_body_size,
             self._declared.cache_prefix,
         )
+        pipeline = Pipeline(self._middlewares) if self._middlewares else None
         routes: list[BaseRoute] = []
         for route in spec.routes:
             if route.kind in (RouteKind.COLLECTION, RouteKind.DETAIL):
                 assert route.endpoint is not None
                 guard = security.guards.get(route.endpoint)
-                routes.extend(endpoint_routes(route, runtimes[route.endpoint], setup, guard))
+                runtime = runtimes[route.endpoint]
+                routes.extend(endpoint_routes(route, runtime, setup, guard, pipeline))
             elif route.kind in (RouteKind.LOGIN, RouteKind.TOKEN):
                 assert security.login is not None
                 routes.extend(login_route(route.path, security.login))
@@ -438,6 +440,11 @@ class LightApi:
     @property
     def metadata(self) -> MetaData:
         return self._metadata
+
+
+def _qualified_name(value: Any) -> str:
+    kind = value if isinstance(value, type) else type(value)
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _resolved_secret(secret: str | None) -> str | None:

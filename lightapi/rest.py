@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from lightapi._declare import endpoint_declaration, take_defaults
@@ -76,11 +77,68 @@ class RestEndpoint:
         cls.__lightapi_diagnostics__ = diagnostics
         report(diagnostics)
 
+    # -- per request (R2.21-R2.23) -------------------------------------------------------------
+
+    def background(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+        """Run ``function(*args, **kwargs)`` after the response is sent (R13.4)."""
+        tasks = self.__dict__.get("_lightapi_tasks")
+        if tasks is None:
+            raise RuntimeError("background() called outside request handler")
+        from lightapi._runtime.overrides import task
+
+        tasks.append(task(type(self).__name__, function, *args, **kwargs))
+
+    async def _list_async(self, request: Any) -> Any:
+        from lightapi._runtime import helpers
+
+        return await helpers.list_async(self, request)
+
+    async def _retrieve_async(self, request: Any, pk: int) -> Any:
+        from lightapi._runtime import helpers
+
+        return await helpers.retrieve_async(self, request, pk)
+
+    async def _create_async(self, data: Any) -> Any:
+        from lightapi._runtime import helpers
+
+        return await helpers.create_async(self, data)
+
+    async def _update_async(self, data: Any, pk: int, partial: bool = False) -> Any:
+        from lightapi._runtime import helpers
+
+        return await helpers.update_async(self, data, pk, partial)
+
+    async def _destroy_async(self, request: Any, pk: int) -> Any:
+        from lightapi._runtime import helpers
+
+        return await helpers.destroy_async(self, request, pk)
+
+    def list(self, request: Any) -> Any:
+        return _twin(self, "list", "_list_async", request)
+
+    def retrieve(self, request: Any, pk: int) -> Any:
+        return _twin(self, "retrieve", "_retrieve_async", request, pk)
+
+    def create(self, data: Any) -> Any:
+        return _twin(self, "create", "_create_async", data)
+
+    def update(self, data: Any, pk: int, partial: bool = False) -> Any:
+        return _twin(self, "update", "_update_async", data, pk, partial)
+
+    def destroy(self, request: Any, pk: int) -> Any:
+        return _twin(self, "destroy", "_destroy_async", request, pk)
+
     @classmethod
     def __lightapi_compiled__(cls) -> tuple[EndpointSpec | None, tuple[Diagnostic, ...]]:
         if cls.__lightapi_spec__ is None:
             raise TypeError(f"{cls.__qualname__} is not a concrete endpoint")
         return cls.__lightapi_spec__, cls.__lightapi_diagnostics__
+
+
+def _twin(view: RestEndpoint, sync_name: str, async_name: str, *arguments: Any) -> Any:
+    from lightapi._runtime.helpers import run_twin
+
+    return run_twin(view, sync_name, async_name, *arguments)
 
 
 def is_concrete_endpoint(value: object) -> bool:

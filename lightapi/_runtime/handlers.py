@@ -67,6 +67,7 @@ class EndpointRuntime:
     models: EndpointModels
     max_body_size: int | None
     cursors: CursorCodec
+    app: Any = None  # the serving LightApi, exposed to hooks as ``self.app``
 
     @property
     def locking(self) -> bool:
@@ -80,6 +81,9 @@ class EndpointRuntime:
         """The per-request endpoint instance user hooks run on (R2.21)."""
         instance = self.endpoint_class()
         instance.request = request
+        instance.app = self.app
+        instance._lightapi_runtime = self
+        instance._lightapi_tasks = []
         return instance
 
     async def scope(self, request: Request) -> Scope:
@@ -103,26 +107,33 @@ def _etag_headers(row: Any, layout: Layout, locking: bool) -> dict[str, str]:
     return {"ETag": make_etag(row[layout.id_index], row[layout.version_index])}
 
 
-def _primary_key(request: Request) -> int:
-    pk: int = request.path_params["id"]
+def checked_pk(pk: int) -> int:
     if pk > INTEGER_MAX:  # R5.1: no query for ids the column cannot hold
         raise Problem(404, NOT_FOUND)
     return pk
 
 
-def retrieve_handler(runtime: EndpointRuntime) -> Handler:
-    db, statements, encoder = runtime.db, runtime.statements, runtime.read
-    layout, locking = statements.read, runtime.locking
+def _path_pk(request: Request) -> int:
+    pk: int = request.path_params["id"]
+    return pk
 
+
+async def retrieve(runtime: EndpointRuntime, request: Request, pk: int) -> Response:
+    """RETRIEVE: the row in the scope, with its ETag; 304 for a matching If-None-Match."""
+    statements = runtime.statements
+    scope = await runtime.scope(request)
+    row = await runtime.db.read(ops.fetch_one, statements, checked_pk(pk), scope)
+    if row is None:
+        raise Problem(404, NOT_FOUND)
+    headers = _etag_headers(row, statements.read, runtime.locking)
+    if headers and if_none_match_hits(request.headers.get("if-none-match"), headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    return Response(runtime.read.one(row), media_type=JSON, headers=headers)
+
+
+def retrieve_handler(runtime: EndpointRuntime) -> Handler:
     async def handle(request: Request) -> Response:
-        pk = _primary_key(request)
-        row = await db.read(ops.fetch_one, statements, pk, await runtime.scope(request))
-        if row is None:
-            raise Problem(404, NOT_FOUND)
-        headers = _etag_headers(row, layout, locking)
-        if headers and if_none_match_hits(request.headers.get("if-none-match"), headers["ETag"]):
-            return Response(status_code=304, headers=headers)
-        return Response(encoder.one(row), media_type=JSON, headers=headers)
+        return await retrieve(runtime, request, _path_pk(request))
 
     return handle
 
@@ -131,24 +142,28 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(UTC)
 
 
+async def insert(runtime: EndpointRuntime, instance: BaseModel) -> Response:
+    """CREATE from a validated body: automatic columns set here (R2.12), 201 with Location."""
+    statements, layout, locking = runtime.statements, runtime.statements.write, runtime.locking
+    now = _now()
+    values = instance.model_dump()
+    values.update(created_at=now, updated_at=now)
+    if locking:
+        values["version"] = 1
+    row = await runtime.db.write(ops.insert_row, statements, values)
+    headers = _etag_headers(row, layout, locking)
+    headers["Location"] = f"{runtime.path.rstrip('/')}/{row[layout.id_index]}"
+    return Response(runtime.write.one(row), status_code=201, media_type=JSON, headers=headers)
+
+
 def create_handler(runtime: EndpointRuntime) -> Handler:
-    db, statements, encoder = runtime.db, runtime.statements, runtime.write
-    layout, locking, model = statements.write, runtime.locking, runtime.models.create
-    limit, base = runtime.max_body_size, runtime.path.rstrip("/")
+    model, limit = runtime.models.create, runtime.max_body_size
 
     async def handle(request: Request) -> Response:
         instance, errors = validate_body(model, await read_body(request, limit))
         if instance is None:
             raise validation_problem(errors)
-        now = _now()
-        values = instance.model_dump()
-        values.update(created_at=now, updated_at=now)
-        if locking:
-            values["version"] = 1
-        row = await db.write(ops.insert_row, statements, values)
-        headers = _etag_headers(row, layout, locking)
-        headers["Location"] = f"{base}/{row[layout.id_index]}"
-        return Response(encoder.one(row), status_code=201, media_type=JSON, headers=headers)
+        return await insert(runtime, instance)
 
     return handle
 
@@ -205,78 +220,113 @@ def _refused(outcome: ops.Outcome, condition: WriteCondition) -> Problem:
     return Problem(409, VERSION_CONFLICT)
 
 
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A write body after validation: the instance, or the errors (field and version alike)."""
+
+    instance: BaseModel | None
+    errors: list[Any]
+    version: Any
+    version_given: bool
+
+
+def if_match_of(runtime: EndpointRuntime, request: Request, pk: int) -> IfMatch | None:
+    """The parsed If-Match of a locking endpoint; 400 when unparsable (R23.3)."""
+    if not runtime.locking:
+        return None
+    return parse_if_match(request.headers.get("if-match"), pk)
+
+
+async def change(
+    runtime: EndpointRuntime,
+    request: Request,
+    pk: int,
+    body: Validated,
+    if_match: IfMatch | None,
+    *,
+    partial: bool,
+) -> Response:
+    """REPLACE/UPDATE: the version rules, then one compare-and-swap UPDATE (R5.17, R5.19)."""
+    statements, locking = runtime.statements, runtime.locking
+    condition, errors = UNCONDITIONAL, list(body.errors)
+    if locking:
+        condition, error = _write_condition(if_match, body.version, body.version_given)
+        if error:
+            errors.append(error)
+    if body.instance is None or errors:
+        raise validation_problem(errors)
+    values = body.instance.model_dump(exclude_unset=partial)
+    pk = checked_pk(pk)
+    scope = await runtime.scope(request)
+    result = await runtime.db.write(
+        ops.update_row,
+        statements,
+        pk,
+        values,
+        condition.check,
+        condition.expected,
+        _now(),
+        scope,
+    )
+    if isinstance(result, ops.Outcome):
+        raise _refused(result, condition)
+    headers = _etag_headers(result, statements.write, locking)
+    return Response(runtime.write.one(result), media_type=JSON, headers=headers)
+
+
 def update_handler(runtime: EndpointRuntime, *, partial: bool) -> Handler:
-    """PUT (replace) or PATCH (update): validate, then one compare-and-swap UPDATE (R5.19)."""
-    db, statements, encoder = runtime.db, runtime.statements, runtime.write
-    layout, locking, limit = statements.write, runtime.locking, runtime.max_body_size
+    """PUT (replace) or PATCH (update) from the request body."""
+    limit = runtime.max_body_size
     model: type[BaseModel] = runtime.models.update if partial else runtime.models.replace
 
     async def handle(request: Request) -> Response:
-        pk: int = request.path_params["id"]
+        pk = _path_pk(request)
         body = await read_body(request, limit)
-        if_match = parse_if_match(request.headers.get("if-match"), pk) if locking else None
+        if_match = if_match_of(runtime, request, pk)  # a 400 comes before validation
         instance, errors = validate_body(model, body)
-        condition = UNCONDITIONAL
-        if locking:
-            if instance is not None:
-                version = getattr(instance, "version", None)
-                given = "version" in instance.model_fields_set
-            else:
-                version = raw_body_version(body)
-                given = version is not None
-            condition, error = _write_condition(if_match, version, given)
-            if error:
-                errors.append(error)
-        if instance is None or errors:
-            raise validation_problem(errors)
-        values = instance.model_dump(exclude_unset=partial)
-        pk = _primary_key(request)
-        scope = await runtime.scope(request)
-        result = await db.write(
-            ops.update_row,
-            statements,
-            pk,
-            values,
-            condition.check,
-            condition.expected,
-            _now(),
-            scope,
-        )
-        if isinstance(result, ops.Outcome):
-            raise _refused(result, condition)
-        headers = _etag_headers(result, layout, locking)
-        return Response(encoder.one(result), media_type=JSON, headers=headers)
+        if instance is not None:
+            version, given = (
+                getattr(instance, "version", None),
+                "version" in instance.model_fields_set,
+            )
+        else:
+            version = raw_body_version(body)
+            given = version is not None
+        validated = Validated(instance, errors, version, given)
+        return await change(runtime, request, pk, validated, if_match, partial=partial)
 
     return handle
 
 
-def delete_handler(runtime: EndpointRuntime) -> Handler:
+async def destroy(runtime: EndpointRuntime, request: Request, pk: int) -> Response:
     """DELETE: unconditional, or version-checked by ``?version=`` or If-Match (R5.20)."""
-    db, statements, locking = runtime.db, runtime.statements, runtime.locking
+    condition = UNCONDITIONAL
+    if runtime.locking:
+        if_match = parse_if_match(request.headers.get("if-match"), pk)
+        version = query_version(request)
+        if if_match is not None:
+            condition = _header_condition(if_match)
+        elif version is not None:
+            condition = WriteCondition(VersionCheck.EQUALS, version, from_header=False)
+    pk = checked_pk(pk)
+    scope = await runtime.scope(request)
+    outcome = await runtime.db.write(
+        ops.delete_row, runtime.statements, pk, condition.check, condition.expected, scope
+    )
+    if outcome is not ops.Outcome.DELETED:
+        raise _refused(outcome, condition)
+    return Response(status_code=204)
 
+
+def delete_handler(runtime: EndpointRuntime) -> Handler:
     async def handle(request: Request) -> Response:
-        pk: int = request.path_params["id"]
-        condition = UNCONDITIONAL
-        if locking:
-            if_match = parse_if_match(request.headers.get("if-match"), pk)
-            version = query_version(request)
-            if if_match is not None:
-                condition = _header_condition(if_match)
-            elif version is not None:
-                condition = WriteCondition(VersionCheck.EQUALS, version, from_header=False)
-        pk = _primary_key(request)
-        scope = await runtime.scope(request)
-        outcome = await db.write(
-            ops.delete_row, statements, pk, condition.check, condition.expected, scope
-        )
-        if outcome is not ops.Outcome.DELETED:
-            raise _refused(outcome, condition)
-        return Response(status_code=204)
+        return await destroy(runtime, request, _path_pk(request))
 
     return handle
 
 
 def operation_handler(runtime: EndpointRuntime, operation: Operation) -> Handler:
+    """The built-in handler of ``operation``."""
     match operation:
         case Operation.LIST:
             return list_handler(runtime)

@@ -96,13 +96,15 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
         # Cursor tokens need the keyset values: ordering columns outside the projection are
         # selected after it, where the encoder does not look.
         selected = [*layout.columns]
-        selected += [column for column, _ in items if column not in selected]
+        names = {column.name for column in selected}  # names: Column == builds SQL, not a bool
+        selected += [column for column, _ in items if column.name not in names]
         statement = select(*selected)
         if scope.where is not None:
             statement = statement.where(scope.where)
         statement = await _apply_backends(runtime, request, statement, query)
         if cursor_style:
-            positions = [selected.index(column) for column, _ in items]
+            order = [column.name for column in selected]
+            positions = [order.index(column.name) for column, _ in items]
             return await _cursor_page(runtime, statement, query, items, positions)
         clauses = order_clauses(items)
         if query.ordering is None and scope.order_by:
@@ -113,7 +115,8 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
             return Response(encoder.results(rows), media_type=JSON)
         size = query.page_size or pagination.page_size
         page_rows = statement.limit(size).offset((query.page - 1) * size)
-        rows, count = await db.read(ops.fetch_page, page_rows, count_statement(statement))
+        counted = count_statement(statement, table)
+        rows, count = await db.read(ops.fetch_page, page_rows, counted)
         pages = math.ceil(count / size)
         previous = min(query.page - 1, pages) if query.page > 1 and pages else None
         body = {

@@ -178,8 +178,15 @@ def order_clauses(items: Sequence[tuple[Column[Any], bool]]) -> list[Any]:
     return [column.desc() if descending else column.asc() for column, descending in items]
 
 
-def count_statement(filtered: Select[Any]) -> Select[Any]:
-    """``count`` of a page-number envelope: the filtered rows, without order or limit."""
+def count_statement(filtered: Select[Any], table: Table) -> Select[Any]:
+    """``count`` of a page-number envelope: the filtered rows, without order or limit.
+
+    A select over the table alone is counted with its own WHERE clause; one that a custom
+    backend joined is counted as a subquery, so the join keeps its meaning."""
+    if filtered.get_final_froms() == [table]:
+        counting = select(func.count()).select_from(table)
+        where = filtered.whereclause
+        return counting if where is None else counting.where(where)
     return select(func.count()).select_from(filtered.order_by(None).subquery())
 
 

@@ -23,6 +23,8 @@ from lightapi._runtime.encoding import encode
 from lightapi._runtime.errors import DATABASE_UNAVAILABLE, JSON, answer_failure, error_response
 from lightapi._runtime.handlers import EndpointRuntime, Handler, operation_handler
 from lightapi._runtime.login import LoginSettings, login_endpoint
+from lightapi._runtime.middleware import Pipeline
+from lightapi._runtime.overrides import override_handler
 from lightapi._runtime.setup import TableSetup
 from lightapi.spec.application import allow_header
 from lightapi.spec.model import (
@@ -54,28 +56,41 @@ def dispatcher(
     name: str,
     setup: TableSetup,
     guard: Guard | None = None,
+    pipeline: Pipeline | None = None,
 ) -> Endpoint:
-    """One endpoint function per route: authenticate (R5.2 step 4), pick the verb's handler
-    and render any failure."""
+    """One endpoint function per route, in the order of R5.2: routing (405, OPTIONS), the
+    middleware pre phase, authentication, the handler; every failure becomes its JSON answer
+    before the middleware post phase sees it."""
     table = dict(handlers)
     if "GET" in table:
-        table["HEAD"] = _without_body(table["GET"])
+        table["HEAD"] = table["GET"]
     allow_headers = {"Allow": allow}
 
-    async def endpoint(request: Request) -> Response:
-        handler = table.get(request.method)
-        if handler is None:
-            if request.method == "OPTIONS":
-                return Response(status_code=204, headers=allow_headers)
-            return error_response(405, "Method Not Allowed", allow_headers)
+    async def served(request: Request) -> Response:
         try:
             if guard is not None:
                 await guard.check(request)
             if not setup.done:
                 await setup.ensure()
-            return await handler(request)
+            return await table[request.method](request)
         except Exception as error:
             return answer_failure(error, request, name)
+
+    async def endpoint(request: Request) -> Response:
+        if request.method not in table:
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers=allow_headers)
+            return error_response(405, "Method Not Allowed", allow_headers)
+        if pipeline is None:
+            response = await served(request)
+        else:
+            try:
+                response = await pipeline.run(request, served)
+            except Exception as error:  # R12.5: a middleware failure is a 500
+                response = answer_failure(error, request, name)
+        if request.method == "HEAD":  # R5.10: GET's status and headers, no body
+            response.body = b""
+        return response
 
     return endpoint
 
@@ -102,11 +117,21 @@ def _both_slash_forms(path: str, endpoint: Endpoint) -> list[BaseRoute]:
 
 
 def endpoint_routes(
-    route: RouteSpec, runtime: EndpointRuntime, setup: TableSetup, guard: Guard | None
+    route: RouteSpec,
+    runtime: EndpointRuntime,
+    setup: TableSetup,
+    guard: Guard | None,
+    pipeline: Pipeline | None,
 ) -> list[BaseRoute]:
     operations = COLLECTION_OPERATIONS if route.kind is RouteKind.COLLECTION else DETAIL_OPERATIONS
-    handlers = {verb: operation_handler(runtime, operations[verb]) for verb in route.methods}
-    endpoint = dispatcher(handlers, allow_header(route.methods), runtime.spec.name, setup, guard)
+    handlers = {
+        verb: override_handler(runtime, operations[verb])
+        or operation_handler(runtime, operations[verb])
+        for verb in route.methods
+    }
+    endpoint = dispatcher(
+        handlers, allow_header(route.methods), runtime.spec.name, setup, guard, pipeline
+    )
     path = route.path.replace("{id}", "{id:int}")
     return _both_slash_forms(path, endpoint)
 

@@ -672,11 +672,12 @@ def test_la408_conflicting_jwt_expiration() -> None:
     )
     check_app(app, expected)
     assert app.spec.jwt.expiration == 600
-    # R3.14: the warning is emitted at build; the app then refuses to serve authentication,
-    # whose runtime has not landed.
-    with pytest.warns(LightApiWarning) as caught, pytest.raises(ConfigurationError):
+    # R3.14: the warning is emitted once at build, and the app builds.
+    with pytest.warns(LightApiWarning) as caught:
         app.build_app()
-    assert [str(item.message) for item in caught] == [str(expected)]
+    assert [str(item.message) for item in caught if "LA408" in str(item.message)] == [
+        str(expected)
+    ]
 
 
 def test_la408_conflicting_jwt_extra_claims() -> None:
