@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +71,9 @@ async def _apply_backends(
 
 def _page_link(request: Request, page: int) -> str:
     """R8.4: the request's URL with ``page`` replaced, every other parameter kept, encoded."""
-    return str(request.url.include_query_params(page=page))
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "page"]
+    base = str(request.url).partition("?")[0]
+    return f"{base}?{urlencode([*kept, ('page', page)])}"
 
 
 def _signature(items: OrderItems) -> str:
@@ -85,6 +88,9 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
     pagination = spec.pagination
     cursor_style = pagination is not None and pagination.style == "cursor"
     plain = spec.filtering is None and pagination is None and not runtime.scoped
+    single_table = spec.filtering is None or not any(
+        backend.kind is RefKind.CUSTOM_FILTER for backend in spec.filtering.backends
+    )
 
     async def handle(request: Request) -> Response:
         if plain:  # nothing varies per request: the statement built at start-up
@@ -115,7 +121,7 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
             return Response(encoder.results(rows), media_type=JSON)
         size = query.page_size or pagination.page_size
         page_rows = statement.limit(size).offset((query.page - 1) * size)
-        counted = count_statement(statement, table)
+        counted = count_statement(statement, table, single_table=single_table)
         rows, count = await db.read(ops.fetch_page, page_rows, counted)
         pages = math.ceil(count / size)
         previous = min(query.page - 1, pages) if query.page > 1 and pages else None

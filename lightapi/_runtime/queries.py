@@ -178,12 +178,13 @@ def order_clauses(items: Sequence[tuple[Column[Any], bool]]) -> list[Any]:
     return [column.desc() if descending else column.asc() for column, descending in items]
 
 
-def count_statement(filtered: Select[Any], table: Table) -> Select[Any]:
+def count_statement(filtered: Select[Any], table: Table, *, single_table: bool) -> Select[Any]:
     """``count`` of a page-number envelope: the filtered rows, without order or limit.
 
-    A select over the table alone is counted with its own WHERE clause; one that a custom
-    backend joined is counted as a subquery, so the join keeps its meaning."""
-    if filtered.get_final_froms() == [table]:
+    A select over the table alone is counted with its own WHERE clause; one a custom backend
+    may have joined is counted as a subquery, so a join keeps its meaning. (Asking SQLAlchemy
+    for a select's FROM list compiles it: too slow to do per request.)"""
+    if single_table:
         counting = select(func.count()).select_from(table)
         where = filtered.whereclause
         return counting if where is None else counting.where(where)

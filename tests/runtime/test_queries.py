@@ -75,12 +75,12 @@ def test_keyset_condition_follows_each_key_direction():
 
 def test_count_ignores_ordering_and_limits():
     statement = select(books.c.id).where(books.c.views > 1).order_by(books.c.title).limit(5)
-    assert sql(count_statement(statement, books)) == (
+    assert sql(count_statement(statement, books, single_table=True)) == (
         "SELECT count(*) AS count_1 FROM books WHERE books.views > 1"
     )
     owners = Table("owners_count", metadata, Column("id", Integer))
     joined = select(books.c.id).join(owners, owners.c.id == books.c.views).order_by(books.c.id)
-    assert sql(count_statement(joined, books)) == (
+    assert sql(count_statement(joined, books, single_table=False)) == (
         "SELECT count(*) AS count_1 FROM (SELECT books.id AS id FROM books "
         "JOIN owners_count ON owners_count.id = books.views) AS anon_1"
     )
