@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import inspect
 import math
-from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Column, Select, select
 from starlette.requests import Request

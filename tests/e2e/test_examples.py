@@ -14,15 +14,15 @@ from tests.e2e.server import ROOT
 def example(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
-    def load(name: str):
-        return runpy.run_path(str(ROOT / "examples" / name), run_name="example")["app"]
+    def load(name: str) -> dict:
+        return runpy.run_path(str(ROOT / "examples" / name), run_name="example")
 
     return load
 
 
 def test_auth_notes(example, monkeypatch):
     monkeypatch.setenv("LIGHTAPI_JWT_SECRET", "example-secret-" + "e" * 40)
-    with TestClient(example("auth_notes.py").build_app()) as client:
+    with TestClient(example("auth_notes.py")["app"].build_app()) as client:
         assert client.get("/notes").status_code == 200
         assert client.post("/notes", json={"text": "hi"}).status_code == 401
         login = client.post("/auth/login", json={"username": "ann", "password": "ann-pw"})
@@ -43,5 +43,16 @@ def test_auth_notes_refuses_to_start_without_a_secret(example, monkeypatch):
     monkeypatch.delenv("LIGHTAPI_JWT_SECRET", raising=False)
     monkeypatch.setattr(config, "jwt_secret", None)
     with pytest.raises(SpecError) as raised:
-        example("auth_notes.py").build_app()
+        example("auth_notes.py")["app"].build_app()
     assert [item.code for item in raised.value.diagnostics] == ["LA801"]  # R10.8
+
+
+def test_hooks(example):
+    namespace = example("hooks.py")
+    with TestClient(namespace["app"].build_app()) as client:
+        created = client.post("/orders", json={"item": "book", "quantity": 2})
+        assert created.status_code == 201
+        assert created.headers["server-timing"].startswith("app;dur=")
+        invalid = client.post("/orders", json={"item": "book", "quantity": 0})
+        assert invalid.status_code == 422 and "server-timing" in invalid.headers
+    assert namespace["SENT"] == [created.json()["id"]]  # queued for the created order only
