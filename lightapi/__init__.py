@@ -14,6 +14,7 @@ from lightapi._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from lightapi.app import LightApi
+    from lightapi.cache import RedisCache
     from lightapi.authentication import (
         AllowAny,
         BaseAuthentication,
@@ -55,6 +56,7 @@ _HOMES = {
     "CORSMiddleware": "lightapi.core",
     "AuthenticationMiddleware": "lightapi.core",
     "Response": "lightapi.core",
+    "RedisCache": "lightapi.cache",
     "BaseAuthentication": "lightapi.authentication",
     "BasicAuthentication": "lightapi.authentication",
     "JWTAuthentication": "lightapi.authentication",
@@ -102,6 +104,7 @@ __all__ = [
     "OrderingFilter",
     "Pagination",
     "RateLimiter",
+    "RedisCache",
     "Response",
     "RestEndpoint",
     "SchemaFactory",

@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from lightapi._refs import rate_limiter_ref
+from lightapi._runtime.cache import ResponseCache
 from lightapi._runtime.cors import cors_middleware
 from lightapi._runtime.cursors import CursorCodec
 from lightapi._runtime.db import Database
@@ -40,6 +41,7 @@ from lightapi._runtime.routing import endpoint_routes, health_route, login_route
 from lightapi._runtime.security import build_security
 from lightapi._runtime.setup import TableSetup
 from lightapi._runtime.tables import build_table, map_class
+from lightapi.cache import DEFAULT_REDIS_URL, RedisCacheBackend
 from lightapi.config import config
 from lightapi.exceptions import ConfigurationError, LightApiWarning
 from lightapi.rest import RestEndpoint, is_concrete_endpoint
@@ -67,11 +69,9 @@ if TYPE_CHECKING:
 
 __all__ = ["LightApi"]
 
+
 # Declared options whose runtime has not landed yet: building an app that uses one fails loudly
 # instead of silently serving without it.
-_NOT_YET_SERVED = (("cache", "Meta.cache"),)
-
-
 def _caller_location(depth: int = 2) -> SourceLocation:
     frame = sys._getframe(depth)
     return SourceLocation(file=relative_path(frame.f_code.co_filename), line=frame.f_lineno)
@@ -144,6 +144,7 @@ class LightApi:
         )
         # R10.8: the secret is kept here and resolved (with config and the environment) at build.
         self._jwt_secret = jwt_secret
+        self._cache_backend = cache_backend
         self._login_validator = login_validator
         # The app's arguments as the compiler reads them; registrations and the JWT fallbacks
         # are added at compile.
@@ -306,7 +307,8 @@ class LightApi:
         assert engine is not None
         db = Database(engine)
         setup = TableSetup(db, self._metadata)
-        routes = self._routes(spec, db, setup)
+        cache = self._response_cache(spec)
+        routes = self._routes(spec, db, setup, cache)
         middleware: list[StarletteMiddleware] = []
         if spec.cors is not None:
             middleware.append(cors_middleware(spec.cors))
@@ -319,7 +321,7 @@ class LightApi:
                 HTTPException: http_exception_handler,
                 Exception: server_error_handler,
             },
-            lifespan=_lifespan(setup) if db.is_async else None,
+            lifespan=_lifespan(setup if db.is_async else None, cache),
         )
         self._starlette.router.redirect_slashes = False
         return self._starlette
@@ -332,12 +334,9 @@ class LightApi:
     @staticmethod
     def _refuse_unserved(spec: AppSpec) -> None:
         for endpoint in spec.endpoints:
-            declared = [name for attr, name in _NOT_YET_SERVED if getattr(endpoint, attr)]
             if endpoint.reflect != "none":
-                declared.append("Meta.reflect")
-            if declared:
                 raise ConfigurationError(
-                    f"{endpoint.name}: {', '.join(declared)} is declared but not served by this "
+                    f"{endpoint.name}: Meta.reflect is declared but not served by this "
                     "LightAPI build yet"
                 )
 
@@ -371,7 +370,20 @@ class LightApi:
         secret = _resolved_secret(self._jwt_secret) or fallback
         return hashlib.sha256(secret.encode()).digest()
 
-    def _routes(self, spec: AppSpec, db: Database, setup: TableSetup) -> list[BaseRoute]:
+    def _response_cache(self, spec: AppSpec) -> ResponseCache | None:
+        """R14.5: the injected backend, else Redis at redis_url, LIGHTAPI_REDIS_URL or the
+        default URL; only when an endpoint caches."""
+        cached = [endpoint.name for endpoint in spec.endpoints if endpoint.cache is not None]
+        if not cached:
+            return None
+        backend = self._cache_backend or RedisCacheBackend(
+            spec.cache.redis_url or DEFAULT_REDIS_URL
+        )
+        return ResponseCache(backend, spec.cache.prefix, cached)
+
+    def _routes(
+        self, spec: AppSpec, db: Database, setup: TableSetup, cache: ResponseCache | None
+    ) -> list[BaseRoute]:
         runtimes = {endpoint.name: self._runtime(endpoint, db) for endpoint in spec.endpoints}
         security = build_security(
             spec,
@@ -387,7 +399,7 @@ class LightApi:
                 assert route.endpoint is not None
                 guard = security.guards.get(route.endpoint)
                 runtime = runtimes[route.endpoint]
-                routes.extend(endpoint_routes(route, runtime, setup, guard, pipeline))
+                routes.extend(endpoint_routes(route, runtime, setup, guard, pipeline, cache))
             elif route.kind in (RouteKind.LOGIN, RouteKind.TOKEN):
                 assert security.login is not None
                 routes.extend(login_route(route.path, security.login))
@@ -503,19 +515,23 @@ def _warning_codes(codes: Iterable[str]) -> frozenset[str]:
     return chosen
 
 
-def _lifespan(setup: TableSetup) -> Any:
-    """Async engines create tables at startup; a failure is logged and retried later."""
+def _lifespan(setup: TableSetup | None, cache: ResponseCache | None) -> Any:
+    """At startup async engines create tables and a cache is pinged (R19.5, R14.6); failures
+    are logged and retried later, never fatal."""
     import contextlib
     import logging
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
-        try:
-            await setup.ensure()
-        except Exception as error:
-            logging.getLogger("lightapi").warning(
-                "database unavailable at startup; will retry: %s", error
-            )
+        if setup is not None:
+            try:
+                await setup.ensure()
+            except Exception as error:
+                logging.getLogger("lightapi").warning(
+                    "database unavailable at startup; will retry: %s", error
+                )
+        if cache is not None:
+            await cache.startup()
         yield
 
     return lifespan

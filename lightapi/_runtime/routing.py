@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from lightapi._runtime.auth import Guard
+from lightapi._runtime.cache import ResponseCache
 from lightapi._runtime.db import Database
 from lightapi._runtime.encoding import encode
 from lightapi._runtime.errors import DATABASE_UNAVAILABLE, JSON, answer_failure, error_response
@@ -30,6 +31,7 @@ from lightapi.spec.application import allow_header
 from lightapi.spec.model import (
     COLLECTION_OPERATIONS,
     DETAIL_OPERATIONS,
+    Operation,
     RouteKind,
     RouteSpec,
 )
@@ -116,19 +118,31 @@ def _both_slash_forms(path: str, endpoint: Endpoint) -> list[BaseRoute]:
     return [Route(path, app), Route(path + "/", app)]
 
 
+def _handler(
+    runtime: EndpointRuntime, verb: str, operation: Operation, cache: ResponseCache | None
+) -> Handler:
+    """The verb's handler: the endpoint's hook or the built-in, within the cache (R2.24, §14):
+    built-in reads are served from it, and any successful write invalidates it."""
+    spec = runtime.spec
+    override = override_handler(runtime, operation)
+    handler = override or operation_handler(runtime, operation)
+    if cache is None or spec.cache is None:
+        return handler
+    if verb == "GET":
+        return handler if override else cache.reader(spec.name, spec.cache, handler)
+    return cache.writer(spec.name, handler)
+
+
 def endpoint_routes(
     route: RouteSpec,
     runtime: EndpointRuntime,
     setup: TableSetup,
     guard: Guard | None,
     pipeline: Pipeline | None,
+    cache: ResponseCache | None = None,
 ) -> list[BaseRoute]:
     operations = COLLECTION_OPERATIONS if route.kind is RouteKind.COLLECTION else DETAIL_OPERATIONS
-    handlers = {
-        verb: override_handler(runtime, operations[verb])
-        or operation_handler(runtime, operations[verb])
-        for verb in route.methods
-    }
+    handlers = {verb: _handler(runtime, verb, operations[verb], cache) for verb in route.methods}
     endpoint = dispatcher(
         handlers, allow_header(route.methods), runtime.spec.name, setup, guard, pipeline
     )
