@@ -14,7 +14,6 @@ from lightapi._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from lightapi.app import LightApi
-    from lightapi.cache import RedisCache
     from lightapi.authentication import (
         AllowAny,
         BaseAuthentication,
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
         IsAuthenticated,
         JWTAuthentication,
     )
+    from lightapi.cache import RedisCache
     from lightapi.config import Authentication, Cache, Filtering, Pagination, Serializer
     from lightapi.core import AuthenticationMiddleware, CORSMiddleware, Middleware, Response
     from lightapi.exceptions import (
