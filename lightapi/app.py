@@ -32,11 +32,12 @@ from lightapi._runtime.cursors import CursorCodec
 from lightapi._runtime.db import Database
 from lightapi._runtime.encoding import RowEncoder
 from lightapi._runtime.engines import database_summary, engine_from_url, is_async_engine
-from lightapi._runtime.errors import http_exception_handler, server_error_handler
+from lightapi._runtime.errors import DatabaseFailure, http_exception_handler, server_error_handler
 from lightapi._runtime.handlers import EndpointRuntime
 from lightapi._runtime.middleware import Pipeline, instances
-from lightapi._runtime.models import models_for
+from lightapi._runtime.models import build_models, models_for
 from lightapi._runtime.queries import Layout, Statements
+from lightapi._runtime.reflection import adopt, describe, read_table
 from lightapi._runtime.routing import endpoint_routes, health_route, login_route, ready_route
 from lightapi._runtime.security import build_security
 from lightapi._runtime.setup import TableSetup
@@ -52,6 +53,7 @@ from lightapi.spec.application import (
     registration_subject,
 )
 from lightapi.spec.codes import CODES, Severity
+from lightapi.spec.compile import compile_endpoint
 from lightapi.spec.declarations import AppDecl, CallableDecl, CorsDecl, RegistrationDecl
 from lightapi.spec.deploy import deploy_findings
 from lightapi.spec.diagnostics import (
@@ -128,6 +130,9 @@ class LightApi:
         self._registrations: list[tuple[RegistrationDecl, type[RestEndpoint]]] = []
         self._endpoints: dict[str, type[RestEndpoint]] = {}
         self._starlette: Starlette | None = None
+        self._db: Database | None = None
+        self._reflected: dict[str, EndpointSpec] = {}  # by table name
+        self._reflection_diagnostics: dict[type[RestEndpoint], tuple[Diagnostic, ...]] = {}
         self._compiled: tuple[AppSpec, tuple[Diagnostic, ...]] | None = None
         self._silence = _warning_codes(silence)
         self._cors = (
@@ -246,14 +251,66 @@ class LightApi:
         for path, cls in valid:
             spec = cls.__lightapi_spec__
             assert spec is not None
-            self._registrations.append(
-                (RegistrationDecl(path=path, endpoint=spec, location=location), cls)
-            )
+            registration = RegistrationDecl(path=path, endpoint=spec, location=location)
+            self._registrations.append((registration, cls))
             self._endpoints.setdefault(normalise_path(path), cls)
+            if self._reflects_now(spec):
+                self._reflect(len(self._registrations) - 1)  # R15.5: sync engines, here
             has_errors = any(item.is_error for item in cls.__lightapi_diagnostics__)
-            if spec.table not in self._metadata.tables and not has_errors:
+            if (
+                spec.reflect == "none"
+                and spec.table not in self._metadata.tables
+                and not has_errors
+            ):
                 map_class(cls, build_table(spec, self._metadata))
         self._compiled = None
+
+    # -- reflection (§15) -----------------------------------------------------------------------
+
+    def _reflects_now(self, spec: EndpointSpec) -> bool:
+        """Sync engines reflect in register(); async ones when the app is built; collect mode
+        never (R3.12, R15.5)."""
+        engine = self._engine
+        return (
+            spec.reflect != "none"
+            and engine is not None
+            and not collecting()
+            and not is_async_engine(engine)
+            and spec.table not in self._reflected
+        )
+
+    def _reflect(self, index: int) -> None:
+        """Read the table of registration ``index``, recompile its endpoint with the columns,
+        and serve the table as it is."""
+        registration, cls = self._registrations[index]
+        spec = registration.endpoint
+        dialect = self._database().dialect
+
+        def read(connection: Any) -> tuple[Any, Any]:
+            table = read_table(connection, spec.table)
+            return table, None if table is None else describe(table, dialect)
+
+        try:
+            table, columns = self._database().run_blocking(read)
+        except DatabaseFailure as error:
+            raise ConfigurationError(
+                f"cannot reflect table {spec.table!r}: {error.detail}"
+            ) from error
+        # No columns at all means no table (LA601).
+        reflected, diagnostics = compile_endpoint(cls.__lightapi_endpoint_decl__, columns or ())
+        report(diagnostics)
+        self._reflection_diagnostics[cls] = diagnostics
+        self._registrations[index] = (dataclasses.replace(registration, endpoint=reflected), cls)
+        if table is not None and not any(item.is_error for item in diagnostics):
+            own = adopt(table, self._metadata)
+            self._reflected[spec.table] = reflected
+            map_class(cls, own)
+
+    def _database(self) -> Database:
+        if self._db is None:
+            assert self._engine is not None
+            self._db = Database(self._engine)
+        return self._db
 
     # -- compilation (phase B) ---------------------------------------------------------------
 
@@ -271,7 +328,9 @@ class LightApi:
         if self._compiled is None:
             spec, diagnostics = compile_app(self._declaration())
             endpoint_diagnostics = tuple(
-                item for _, cls in self._registrations for item in cls.__lightapi_diagnostics__
+                item
+                for _, cls in self._registrations
+                for item in self._reflection_diagnostics.get(cls, cls.__lightapi_diagnostics__)
             )
             self._compiled = (spec, tuple(dict.fromkeys((*endpoint_diagnostics, *diagnostics))))
         return self._compiled
@@ -297,16 +356,21 @@ class LightApi:
         """Compile, then build the Starlette application once (R19.5)."""
         if self._starlette is not None:
             return self._starlette
+        if self._engine is not None and not collecting():
+            for index, (registration, _) in enumerate(list(self._registrations)):
+                spec = registration.endpoint
+                if spec.reflect != "none" and spec.table not in self._reflected:
+                    self._reflect(index)  # R15.5: async engines reflect when the app starts
+            self._compiled = None
         spec, diagnostics = self.__lightapi_compiled__()
         report(diagnostics)
         self._emit_warnings(diagnostics)
         if collecting():
             return Starlette()
-        self._refuse_unserved(spec)
         engine = self._engine
         assert engine is not None
-        db = Database(engine)
-        setup = TableSetup(db, self._metadata)
+        db = self._database()
+        setup = TableSetup(db, self._metadata, self._reflected)
         cache = self._response_cache(spec)
         routes = self._routes(spec, db, setup, cache)
         middleware: list[StarletteMiddleware] = []
@@ -331,15 +395,6 @@ class LightApi:
             if not item.is_error and item.code not in self._silence:
                 warnings.warn(str(item), LightApiWarning, stacklevel=3)
 
-    @staticmethod
-    def _refuse_unserved(spec: AppSpec) -> None:
-        for endpoint in spec.endpoints:
-            if endpoint.reflect != "none":
-                raise ConfigurationError(
-                    f"{endpoint.name}: Meta.reflect is declared but not served by this "
-                    "LightAPI build yet"
-                )
-
     def _runtime(self, spec: EndpointSpec, db: Database) -> EndpointRuntime:
         table = self._metadata.tables[spec.table]
         locking = spec.locking.enabled
@@ -357,7 +412,9 @@ class LightApi:
             statements=statements,
             read=RowEncoder(f"{spec.name}Read", spec.serializer.read),
             write=RowEncoder(f"{spec.name}Written", spec.serializer.write),
-            models=models_for(self._endpoints[spec.path]),
+            models=build_models(spec)
+            if spec.table in self._reflected
+            else models_for(self._endpoints[spec.path]),
             max_body_size=self._declared.max_body_size,
             endpoint_class=self._endpoints[spec.path],
             cursors=CursorCodec(self._cursor_key(spec)),

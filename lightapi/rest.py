@@ -16,6 +16,7 @@ from lightapi._declare import endpoint_declaration, take_defaults
 from lightapi._source import ClassSource
 from lightapi.methods import HttpMethod, declared_verbs
 from lightapi.spec.compile import compile_endpoint
+from lightapi.spec.declarations import EndpointDecl
 from lightapi.spec.diagnostics import Diagnostic, report
 from lightapi.spec.model import VERBS, EndpointSpec
 
@@ -54,6 +55,7 @@ class RestEndpoint:
     __lightapi_spec__: ClassVar[EndpointSpec | None] = None
     __lightapi_diagnostics__: ClassVar[tuple[Diagnostic, ...]] = ()
     __lightapi_source__: ClassVar[ClassSource]
+    __lightapi_endpoint_decl__: ClassVar[EndpointDecl]
     __lightapi_defaults__: ClassVar[dict[str, Any]]
 
     __schema_create__ = _SchemaModel("create")
@@ -72,7 +74,9 @@ class RestEndpoint:
         cls.__lightapi_diagnostics__ = ()
         if cls.__dict__.get("_base_only") is True:
             return
-        spec, diagnostics = compile_endpoint(endpoint_declaration(cls, RestEndpoint))
+        declaration = endpoint_declaration(cls, RestEndpoint)
+        cls.__lightapi_endpoint_decl__ = declaration  # compiled again once a table is reflected
+        spec, diagnostics = compile_endpoint(declaration)
         cls.__lightapi_spec__ = spec
         cls.__lightapi_diagnostics__ = diagnostics
         report(diagnostics)

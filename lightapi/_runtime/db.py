@@ -196,11 +196,38 @@ class Database:
             return await connection.run_sync(work, *args)
 
     def run_blocking(self, work: Callable[[Connection], T]) -> T:
-        """Set-up work (creating tables) from synchronous code, in one transaction."""
-        assert isinstance(self.engine, Engine)
-        if self._executor is not None:
-            return self._executor.submit(self._run_sync, work, (), True).result()
-        return self._run_sync(work, (), True)
+        """Set-up work (creating tables, reflecting) from synchronous code, in one transaction.
+
+        An async engine runs it on a loop of its own in a helper thread, then empties its pool,
+        so that no connection stays bound to that loop."""
+        if isinstance(self.engine, Engine):
+            if self._executor is not None:
+                return self._executor.submit(self._run_sync, work, (), True).result()
+            return self._run_sync(work, (), True)
+        engine = self.engine
+
+        async def run() -> T:
+            try:
+                return await self._run_async(engine, work, (), True)
+            finally:
+                await engine.dispose()
+
+        outcome: list[Any] = []
+
+        def thread() -> None:
+            try:
+                outcome.append((True, asyncio.run(run())))
+            except BaseException as error:  # handed to the calling thread
+                outcome.append((False, error))
+
+        helper = threading.Thread(target=thread, name="lightapi-setup")
+        helper.start()
+        helper.join()
+        succeeded, value = outcome[0]
+        if not succeeded:
+            raise value
+        result: T = value
+        return result
 
     def close(self) -> None:
         if self._executor is not None:

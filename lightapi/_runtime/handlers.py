@@ -46,7 +46,6 @@ from lightapi._runtime.lists import list_handler
 from lightapi._runtime.models import EndpointModels
 from lightapi._runtime.queries import Layout, Statements, VersionCheck
 from lightapi._runtime.scope import UNSCOPED, Scope, scope_of
-from lightapi._runtime.tables import INTEGER_MAX
 from lightapi.spec.model import EndpointSpec, Operation, QuerysetKind
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -107,8 +106,8 @@ def _etag_headers(row: Any, layout: Layout, locking: bool) -> dict[str, str]:
     return {"ETag": make_etag(row[layout.id_index], row[layout.version_index])}
 
 
-def checked_pk(pk: int) -> int:
-    if pk > INTEGER_MAX:  # R5.1: no query for ids the column cannot hold
+def checked_pk(runtime: EndpointRuntime, pk: int) -> int:
+    if pk > runtime.statements.pk_max:  # R5.1: no query for ids the column cannot hold
         raise Problem(404, NOT_FOUND)
     return pk
 
@@ -122,7 +121,7 @@ async def retrieve(runtime: EndpointRuntime, request: Request, pk: int) -> Respo
     """RETRIEVE: the row in the scope, with its ETag; 304 for a matching If-None-Match."""
     statements = runtime.statements
     scope = await runtime.scope(request)
-    row = await runtime.db.read(ops.fetch_one, statements, checked_pk(pk), scope)
+    row = await runtime.db.read(ops.fetch_one, statements, checked_pk(runtime, pk), scope)
     if row is None:
         raise Problem(404, NOT_FOUND)
     headers = _etag_headers(row, statements.read, runtime.locking)
@@ -146,8 +145,10 @@ async def insert(runtime: EndpointRuntime, instance: BaseModel) -> Response:
     """CREATE from a validated body: automatic columns set here (R2.12), 201 with Location."""
     statements, layout, locking = runtime.statements, runtime.statements.write, runtime.locking
     now = _now()
-    values = instance.model_dump()
-    values.update(created_at=now, updated_at=now)
+    # Omitted fields are left to the column defaults: the declared ones, or the database's own
+    # on reflected tables.
+    values = instance.model_dump(exclude_unset=True)
+    values.update(dict.fromkeys(statements.timestamps, now))
     if locking:
         values["version"] = 1
     row = await runtime.db.write(ops.insert_row, statements, values)
@@ -256,7 +257,7 @@ async def change(
     if body.instance is None or errors:
         raise validation_problem(errors)
     values = body.instance.model_dump(exclude_unset=partial)
-    pk = checked_pk(pk)
+    pk = checked_pk(runtime, pk)
     scope = await runtime.scope(request)
     result = await runtime.db.write(
         ops.update_row,
@@ -308,7 +309,7 @@ async def destroy(runtime: EndpointRuntime, request: Request, pk: int) -> Respon
             condition = _header_condition(if_match)
         elif version is not None:
             condition = WriteCondition(VersionCheck.EQUALS, version, from_header=False)
-    pk = checked_pk(pk)
+    pk = checked_pk(runtime, pk)
     scope = await runtime.scope(request)
     outcome = await runtime.db.write(
         ops.delete_row, runtime.statements, pk, condition.check, condition.expected, scope

@@ -84,6 +84,8 @@ def _definition(spec: FieldSpec, *, partial: bool) -> tuple[Any, Any]:
         return python_type(spec), PydanticField(default_factory=spec.default_factory, **options)
     if spec.default is not MISSING:
         return python_type(spec), PydanticField(spec.default, **options)
+    if not spec.required_on_create:  # a reflected column the database fills in (R15.3)
+        return python_type(spec), PydanticField(None, **options)
     return python_type(spec), PydanticField(**options)
 
 
@@ -97,7 +99,8 @@ def _input_model(spec: EndpointSpec, suffix: str, *, partial: bool) -> type[Base
         for field in spec.fields
         if field.origin is not FieldOrigin.AUTOMATIC and not field.read_only
     }
-    definitions.update(dict.fromkeys(AUTOMATIC_COLUMNS, _IGNORED_KEY))
+    ignored = [name for name in AUTOMATIC_COLUMNS if name not in definitions]
+    definitions.update(dict.fromkeys(ignored, _IGNORED_KEY))
     return create_model(f"{spec.name}{suffix}", __config__=_FORBID, **definitions)
 
 

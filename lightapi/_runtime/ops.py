@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Row
 
-from lightapi._runtime.queries import Statements, VersionCheck
+from lightapi._runtime.queries import EXPECTED, NEW, NOW, PK, Statements, VersionCheck
 from lightapi._runtime.scope import Scope
 
 
@@ -27,7 +27,7 @@ class Outcome(enum.Enum):
 def fetch_one(
     connection: Connection, statements: Statements, pk: int, scope: Scope
 ) -> Row[Any] | None:
-    return connection.execute(statements.select_one(scope), {"pk": pk}).first()
+    return connection.execute(statements.select_one(scope), {PK: pk}).first()
 
 
 def fetch_rows(connection: Connection, statement: Select[Any]) -> Sequence[Row[Any]]:
@@ -51,7 +51,7 @@ def insert_row(
 def _missing_or_conflict(
     connection: Connection, statements: Statements, pk: int, scope: Scope
 ) -> Outcome:
-    found = connection.execute(statements.exists(scope), {"pk": pk}).first()
+    found = connection.execute(statements.exists(scope), {PK: pk}).first()
     return Outcome.MISSING if found is None else Outcome.CONFLICT
 
 
@@ -67,10 +67,10 @@ def update_row(
 ) -> Row[Any] | Outcome:
     """Compare-and-swap the row; the updated row, or why nothing changed."""
     statement = statements.update(tuple(values), check, scope)
-    parameters = {f"new_{key}": value for key, value in values.items()}
-    parameters.update(pk=pk, now=now)
+    parameters = {NEW + key: value for key, value in values.items()}
+    parameters.update({PK: pk, NOW: now})
     if check is not VersionCheck.NONE:
-        parameters["expected"] = expected
+        parameters[EXPECTED] = expected
     row = connection.execute(statement, parameters).first()
     return row if row is not None else _missing_or_conflict(connection, statements, pk, scope)
 
@@ -83,9 +83,9 @@ def delete_row(
     expected: Any,
     scope: Scope,
 ) -> Outcome:
-    parameters: dict[str, Any] = {"pk": pk}
+    parameters: dict[str, Any] = {PK: pk}
     if check is not VersionCheck.NONE:
-        parameters["expected"] = expected
+        parameters[EXPECTED] = expected
     if connection.execute(statements.delete(check, scope), parameters).rowcount:
         return Outcome.DELETED
     return _missing_or_conflict(connection, statements, pk, scope)

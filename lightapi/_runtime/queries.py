@@ -1,7 +1,8 @@
 """Pure statement builders: filters, search, ordering, pages, keysets, version-checked writes.
 
 The statements of unscoped operations are built once (R21.1) and take their values as bound
-parameters (``pk``, ``expected``, ``now``, ``new_<field>``): building a statement per request
+parameters (named with ``__``, which field names cannot hold, so a column named ``pk`` or ``now``
+never collides with them): building a statement per request
 would cost more than running it. A queryset scope (§9) or list parameters (§7, §8) make a
 request-specific statement, built here from the parsed, validated ``ListQuery``.
 """
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, Final, cast
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Delete,
     Insert,
@@ -35,6 +37,10 @@ from lightapi._runtime.listing import FilterTerm, OrderItem
 from lightapi._runtime.scope import UNSCOPED, Scope
 
 MAX_CACHED_UPDATES: Final = 256
+PK: Final = "lightapi__pk"
+EXPECTED: Final = "lightapi__expected"
+NOW: Final = "lightapi__now"
+NEW: Final = "lightapi__new__"
 
 
 class VersionCheck(enum.Enum):
@@ -45,18 +51,26 @@ class VersionCheck(enum.Enum):
     ANY_OF = "any_of"  # the versions of If-Match's tags
 
 
-class Layout:
-    """Columns selected for one projection: the projected ones, then ``id``/``version`` if absent.
+def primary_key(table: Table) -> Column[Any]:
+    """The single integer primary key: ``id``, or a reflected table's own (R15.3)."""
+    [column] = table.primary_key.columns
+    return column
 
-    Encoders read the first ``width`` columns; ETags read ``id`` and ``version`` by index.
+
+class Layout:
+    """Columns selected for one projection: the projected ones, then the primary key and
+    ``version`` if absent.
+
+    Encoders read the first ``width`` columns; ETags read the key and ``version`` by index.
     """
 
     def __init__(self, table: Table, names: Sequence[str], locking: bool) -> None:
         self.names = tuple(names)
-        extras = [name for name in ("id", "version") if locking or name == "id"]
+        key = str(primary_key(table).name)
+        extras = [key, "version"] if locking else [key]
         columns = [*self.names, *(name for name in extras if name not in self.names)]
         self.columns: tuple[Column[Any], ...] = tuple(table.c[name] for name in columns)
-        self.id_index = columns.index("id")
+        self.id_index = columns.index(key)
         self.version_index = columns.index("version") if locking else -1
 
 
@@ -72,13 +86,17 @@ class Statements:
         self.read = read
         self.write = write
         self.locking = locking
-        pk = table.c.id
-        self._select_one: Select[Any] = select(*read.columns).where(pk == bindparam("pk"))
+        self.pk = pk = primary_key(table)
+        # Timestamps LightAPI sets: always present, except on reflected tables without them.
+        self.timestamps = tuple(name for name in ("created_at", "updated_at") if name in table.c)
+        self.pk_max = 2**63 - 1 if isinstance(pk.type, BigInteger) else 2**31 - 1
+        self._select_one: Select[Any] = select(*read.columns).where(pk == bindparam(PK))
         self.select_all: Select[Any] = select(*read.columns).order_by(pk)
-        self._exists: Select[Any] = select(pk).where(pk == bindparam("pk"))
+        self._exists: Select[Any] = select(pk).where(pk == bindparam(PK))
         self.insert: Insert = insert(table).returning(*write.columns)
         self._updates: dict[tuple[tuple[str, ...], VersionCheck], Update] = {}
-        self._deletes = {check: self._delete(check) for check in VersionCheck}
+        checks = list(VersionCheck) if locking else [VersionCheck.NONE]  # no version column
+        self._deletes = {check: self._delete(check) for check in checks}
 
     def select_one(self, scope: Scope = UNSCOPED) -> Select[Any]:
         return _scoped(self._select_one, scope)  # type: ignore[no-any-return]
@@ -87,15 +105,17 @@ class Statements:
         return _scoped(self._exists, scope)  # type: ignore[no-any-return]
 
     def _condition(self, check: VersionCheck) -> Any:
+        if check is VersionCheck.NONE:
+            return None
         version = self.table.c.version
         if check is VersionCheck.EQUALS:
-            return version == bindparam("expected")
+            return version == bindparam(EXPECTED)
         if check is VersionCheck.ANY_OF:
-            return version.in_(bindparam("expected", expanding=True))
+            return version.in_(bindparam(EXPECTED, expanding=True))
         return None
 
     def _delete(self, check: VersionCheck) -> Delete:
-        statement = delete(self.table).where(self.table.c.id == bindparam("pk"))
+        statement = delete(self.table).where(self.pk == bindparam(PK))
         condition = self._condition(check)
         return statement if condition is None else statement.where(condition)
 
@@ -113,11 +133,12 @@ class Statements:
 
     def _update(self, keys: tuple[str, ...], check: VersionCheck) -> Update:
         table = self.table
-        values: dict[Any, Any] = {table.c[key]: bindparam(f"new_{key}") for key in keys}
+        values: dict[Any, Any] = {table.c[key]: bindparam(NEW + key) for key in keys}
         if self.locking:
             values[table.c.version] = table.c.version + 1
-        values[table.c.updated_at] = bindparam("now")
-        statement = update(table).where(table.c.id == bindparam("pk")).values(values)
+        if "updated_at" in table.c:
+            values[table.c.updated_at] = bindparam(NOW)
+        statement = update(table).where(self.pk == bindparam(PK)).values(values)
         condition = self._condition(check)
         if condition is not None:
             statement = statement.where(condition)
@@ -167,10 +188,11 @@ def search_condition(columns: Sequence[Column[Any]], term: str) -> ColumnElement
 def ordering_items(
     requested: Sequence[OrderItem] | None, table: Table
 ) -> tuple[tuple[Column[Any], bool], ...]:
-    """The ordering columns and directions, with ``id`` appended unless present (R7.10)."""
+    """The ordering columns and directions, with the key appended unless present (R7.10)."""
+    key = primary_key(table)
     items = [(table.c[item.field], item.descending) for item in requested or ()]
-    if not any(column.name == "id" for column, _ in items):
-        items.append((table.c.id, False))
+    if not any(column is key for column, _ in items):
+        items.append((key, False))
     return tuple(items)
 
 

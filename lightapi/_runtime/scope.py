@@ -62,24 +62,23 @@ def scope_of(table: Table, selected: object) -> Scope:
     tables = [table for item in froms for table in find_tables(item) if isinstance(table, Table)]
     if not any(item.name == table.name for item in tables):
         raise ScopeError(f"queryset() does not select from table {table.name!r}")
+    [key] = table.primary_key.columns
     order_by = tuple(
         clause
         for clause in (onto_table(table, item) for item in selected._order_by_clauses)
         if _only_columns_of(table, clause)
     )
-    by_id = any(column is table.c.id for clause in order_by for column in visitors.iterate(clause))
+    by_id = any(column is key for clause in order_by for column in visitors.iterate(clause))
     if len(froms) == 1 and froms[0] is tables[0] and len(tables) == 1:
         where = selected.whereclause
         where = None if where is None else onto_table(table, where)
         return Scope(where=where, order_by=order_by, orders_by_id=by_id)
     own = next(item for item in tables if item.name == table.name)
     ids = (
-        selected.with_only_columns(own.c.id, maintain_column_froms=True)
+        selected.with_only_columns(own.c[key.name], maintain_column_froms=True)
         .order_by(None)
         .limit(None)
         .offset(None)
         .correlate(None)
     )
-    return Scope(
-        where=table.c.id.in_(onto_table(table, ids)), order_by=order_by, orders_by_id=by_id
-    )
+    return Scope(where=key.in_(onto_table(table, ids)), order_by=order_by, orders_by_id=by_id)

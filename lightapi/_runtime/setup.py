@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
@@ -19,14 +20,18 @@ logger = logging.getLogger("lightapi")
 
 
 class TableSetup:
-    def __init__(self, db: Database, metadata: MetaData) -> None:
+    """Creates the app's own tables; reflected tables are never created or altered (R15.1)."""
+
+    def __init__(self, db: Database, metadata: MetaData, reflected: Iterable[str] = ()) -> None:
         self.db = db
         self.metadata = metadata
+        skipped = set(reflected)
+        self.tables = [table for name, table in metadata.tables.items() if name not in skipped]
         self.done = False
         self._lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def _create(self, connection: Connection) -> None:
-        self.metadata.create_all(connection, checkfirst=True)
+        self.metadata.create_all(connection, tables=self.tables, checkfirst=True)
 
     def run_now(self) -> None:
         """Create missing tables from synchronous code (sync engines, at build)."""

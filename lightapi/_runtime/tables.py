@@ -30,7 +30,6 @@ from typing_extensions import assert_never
 from lightapi.spec.model import MISSING, ColumnType, EndpointSpec, FieldOrigin, FieldSpec
 
 UTC = datetime.timezone.utc
-INTEGER_MAX = 2**31 - 1
 
 
 def utc_now() -> datetime.datetime:

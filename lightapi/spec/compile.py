@@ -35,6 +35,7 @@ from lightapi.spec.options import (
     option_location,
     valid_meta,
 )
+from lightapi.spec.reflection import ColumnDecl, reflected_fields
 
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 VERB_HOOKS: Final = {verb.lower(): verb for verb in VERBS}
@@ -64,8 +65,20 @@ def default_tag(class_name: str) -> str:
     return class_name
 
 
-def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic, ...]]:
-    """The endpoint's spec (best effort when it has errors) and every diagnostic found."""
+# Checks that need the table's columns: deferred until a reflected table is read (R3.16).
+COLUMN_CHECKS: Final = frozenset(
+    {"LA201", "LA202", "LA301", "LA302", "LA303", "LA304", "LA305", "LA313", "LA503"}
+)
+
+
+def compile_endpoint(
+    decl: EndpointDecl, columns: tuple[ColumnDecl, ...] | None = None
+) -> tuple[EndpointSpec, tuple[Diagnostic, ...]]:
+    """The endpoint's spec (best effort when it has errors) and every diagnostic found.
+
+    A reflected endpoint (``Meta.reflect``) is compiled twice: from its declaration alone, with
+    the checks that need its columns deferred, then with ``columns`` once its table was read.
+    """
     found = Findings()
     name = decl.name
     user_fields: list[FieldSpec] = []
@@ -76,12 +89,21 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
             user_fields.append(spec)
         elif field_decl.options.get("exclude") is True:
             excluded.append(field_decl.name)
-    fields = (*user_fields, *automatic_fields())
     meta = valid_meta(name, decl.meta, found)
     methods = decl.methods if decl.methods is not None else frozenset(VERBS)
     overrides = _overrides(decl, methods, found)
     table = _table_name(decl, meta, found)
+    reflect = REFLECT_VALUES[meta.get("reflect", False)]
+    fields: tuple[FieldSpec, ...] = (*user_fields, *automatic_fields())
     locking = LockingSpec(enabled=True, column="version")
+    if reflect == "full" and decl.fields:
+        found.add("LA608", f"{name}.Meta.reflect", option_location(decl.meta, "reflect"))
+    if reflect != "none" and columns is not None:
+        fields, locking = reflected_fields(
+            name, table, columns, tuple(user_fields), reflect == "partial", decl.location, found
+        )
+    elif reflect != "none":
+        fields = tuple(user_fields) if reflect == "partial" else ()
 
     declared = [field_decl.name for field_decl in decl.fields]
     serializer = compile_serializer(meta.get("serializer"), name, fields, declared, excluded, found)
@@ -106,8 +128,10 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
         cache = compile_cache(meta["cache"], f"{name}.Meta.cache", auth is not None, found)
     filtering: FilteringSpec | None = None
     if "filtering" in meta:
-        columns = [name for name in declared if name not in excluded]
-        filtering = compile_filtering(meta["filtering"], name, fields, columns, pagination, found)
+        filterable = [field for field in declared if field not in excluded]
+        filtering = compile_filtering(
+            meta["filtering"], name, fields, filterable, pagination, found
+        )
     _check_list_options(decl, meta, methods, overrides, found)
 
     endpoint = EndpointSpec(
@@ -117,7 +141,7 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
         location=decl.location,
         path=None,
         table=table,
-        reflect=REFLECT_VALUES[meta.get("reflect", False)],
+        reflect=reflect,
         fields=fields,
         excluded=tuple(excluded),
         methods=frozenset(methods),
@@ -132,6 +156,9 @@ def compile_endpoint(decl: EndpointDecl) -> tuple[EndpointSpec, tuple[Diagnostic
         description=meta.get("description", decl.docstring),
         tags=tuple(meta.get("tags", (default_tag(name),))),
     )
+    deferred = reflect != "none" and columns is None
+    if deferred:
+        return endpoint, tuple(item for item in found.items if item.code not in COLUMN_CHECKS)
     return endpoint, tuple(found.items)
 
 
