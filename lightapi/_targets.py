@@ -52,7 +52,6 @@ __all__ = [
 
 TargetKind = Literal["file", "module", "yaml"]
 
-YAML_NOT_BUILT = "YAML targets need lightapi.yaml_config, which is not built yet"
 PROJECT_KEYS = ("app", "silence")
 FILE_SUFFIXES = (".py", ".yaml", ".yml")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
@@ -318,8 +317,16 @@ def _import_module(target: Target) -> Loaded:
 
 
 def load_yaml_target(target: Target) -> Loaded:
-    """YAML targets (R4.2, §16): replaced by the YAML front end once lightapi.yaml_config exists."""
-    raise TargetError(YAML_NOT_BUILT)
+    """A YAML file, loaded per §16 (R4.2): its app, whose endpoints come from the file."""
+    assert target.path is not None
+    from lightapi.app import LightApi
+    from lightapi.spec.diagnostics import relative_path
+
+    try:
+        app = LightApi.from_config(target.path)
+    except OSError as error:
+        raise ImportFailure(target.text, error) from error
+    return Loaded(target, f"lightapi.yaml:{relative_path(str(target.path))}", None, obj=app)
 
 
 def load(target: Target) -> Loaded:
@@ -445,8 +452,10 @@ class Workspace:
             if loaded.target.attr is not None:
                 if _is_app(loaded.obj):
                     found = [(loaded.target.attr, cast("LightApi", loaded.obj))]
-            else:
-                found = apps_of(loaded.module) if loaded.module is not None else []
+            elif loaded.module is not None:
+                found = apps_of(loaded.module)
+            elif _is_app(loaded.obj):  # a YAML target
+                found = [("app", cast("LightApi", loaded.obj))]
             for name, app in found:
                 if id(app) not in seen:
                     seen.add(id(app))

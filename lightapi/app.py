@@ -13,7 +13,8 @@ import inspect
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -131,6 +132,7 @@ class LightApi:
         self._endpoints: dict[str, type[RestEndpoint]] = {}
         self._starlette: Starlette | None = None
         self._db: Database | None = None
+        self._rename: Callable[[Diagnostic], Diagnostic] | None = None  # YAML key paths
         self._reflected: dict[str, EndpointSpec] = {}  # by table name
         self._reflection_diagnostics: dict[type[RestEndpoint], tuple[Diagnostic, ...]] = {}
         self._compiled: tuple[AppSpec, tuple[Diagnostic, ...]] | None = None
@@ -265,6 +267,86 @@ class LightApi:
                 map_class(cls, build_table(spec, self._metadata))
         self._compiled = None
 
+    # -- the YAML front end (§16) ----------------------------------------------------------------
+
+    @classmethod
+    def from_config(cls, path: str | os.PathLike[str], **overrides: Any) -> LightApi:
+        """An app from a YAML file (R16.1); ``overrides`` are LightApi arguments and win."""
+        from lightapi.yaml_config import parse
+
+        file = relative_path(os.fspath(path))
+        data, source, found = parse(Path(path).read_text(), file)
+        return cls._from_data(data, source, found, overrides)
+
+    @classmethod
+    def from_dict(cls, mapping: Mapping[str, Any], **overrides: Any) -> LightApi:
+        """An app from an already parsed configuration, in the shape of R16.3 or of 0.x."""
+        from lightapi._yaml_legacy import translated
+        from lightapi.yaml_config import Source
+
+        return cls._from_data(translated(mapping), Source("<dict>"), [], overrides)
+
+    @classmethod
+    def _from_data(
+        cls, data: Any, source: Any, found: list[Diagnostic], overrides: Mapping[str, Any]
+    ) -> LightApi:
+        """Phase Y: every problem of the file raised together (R16.1), then phase R."""
+        from lightapi._yaml_endpoints import (
+            Builder,
+            app_arguments,
+            endpoint_declaration,
+            renamed,
+        )
+        from lightapi.yaml_config import validated
+
+        builder = Builder(source)
+        builder.found.extend(found)
+        config = None
+        if not found:
+            config, problems = validated(data, source)
+            builder.found.extend(problems)
+        if config is None:
+            report(builder.found)
+            return cls(**overrides)  # collect mode: nothing more can be read from the file
+        arguments = {**app_arguments(builder, config), **overrides}
+        entries = [(index, entry) for index, entry in enumerate(config.endpoints) if entry]
+        declarations = {
+            index: endpoint_declaration(builder, config, index, entry) for index, entry in entries
+        }
+        names = {declaration.name: index for index, declaration in declarations.items()}
+        seen: dict[str, int] = {}
+        compiled = {}
+        for index, entry in entries:
+            route = normalise_path(entry.route)
+            if route in seen:
+                builder.add("LA706", ("endpoints", index, "route"), route=entry.route)
+            seen.setdefault(route, index)
+            spec, diagnostics = compile_endpoint(declarations[index])
+            compiled[index] = (declarations[index], spec, diagnostics)
+            own = {declarations[index].name: index}  # two entries may share a class name
+            builder.found.extend(renamed(item, own, source) for item in diagnostics)
+        report(builder.found)
+        app = cls(**arguments)
+        app._location = source.location(())
+        app._declared = dataclasses.replace(app._declared, location=app._location)
+        app._rename = lambda item: renamed(item, names, source)
+        classes = {
+            entry.route: _prebuilt_class(*compiled[index])
+            for index, entry in entries
+            if seen[normalise_path(entry.route)] == index  # a repeated route is LA706
+        }
+        app.register(classes)
+        app._registrations = [
+            (
+                dataclasses.replace(
+                    registration, location=source.location(("endpoints", names[cls_.__name__]))
+                ),
+                cls_,
+            )
+            for registration, cls_ in app._registrations
+        ]
+        return app
+
     # -- reflection (§15) -----------------------------------------------------------------------
 
     def _reflects_now(self, spec: EndpointSpec) -> bool:
@@ -332,7 +414,10 @@ class LightApi:
                 for _, cls in self._registrations
                 for item in self._reflection_diagnostics.get(cls, cls.__lightapi_diagnostics__)
             )
-            self._compiled = (spec, tuple(dict.fromkeys((*endpoint_diagnostics, *diagnostics))))
+            merged = tuple(dict.fromkeys((*endpoint_diagnostics, *diagnostics)))
+            if self._rename is not None:
+                merged = tuple(self._rename(item) for item in merged)
+            self._compiled = (spec, merged)
         return self._compiled
 
     @property
@@ -509,6 +594,16 @@ class LightApi:
     @property
     def metadata(self) -> MetaData:
         return self._metadata
+
+
+def _prebuilt_class(declaration: Any, spec: EndpointSpec, diagnostics: Any) -> type[RestEndpoint]:
+    """The endpoint class of a YAML entry, compiled already (R16.1)."""
+    namespace = {
+        "__module__": declaration.module,
+        "__qualname__": declaration.name,
+        "__lightapi_prebuilt__": (declaration, spec, diagnostics),
+    }
+    return type(declaration.name, (RestEndpoint,), namespace)
 
 
 def _qualified_name(value: Any) -> str:

@@ -1,5 +1,5 @@
-"""The ``lightapi`` command (R0.5): ``check`` (§4) and ``inspect`` (R3.6); ``openapi`` and
-``serve`` arrive with their issues.
+"""The ``lightapi`` command (R0.5): ``check`` (§4), ``inspect`` (R3.6) and ``serve`` (R16.7),
+which plain ``lightapi`` runs too (compatible).
 
 Exit codes (R4.10): 0 no problem at or above the fail level, 1 at least one, 2 a usage error,
 a target that cannot be found or imported, or an invalid ``[tool.lightapi]`` table. This module
@@ -10,6 +10,7 @@ the command runs.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from lightapi._version import __version__
@@ -65,14 +66,51 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument(
         "--traceback", action="store_true", help="show the traceback of an import failure"
     )
+    serve = commands.add_parser(
+        "serve",
+        help="compile a YAML file or module:app, then serve it with uvicorn",
+        description="Serve a YAML file or module:attr (a LightApi or any ASGI app); without a "
+        "target, the YAML file named by LIGHTAPI_CONFIG.",
+    )
+    add_serve_arguments(serve)
     return parser
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", nargs="?", metavar="TARGET")
+    parser.add_argument("--host", help="default: LIGHTAPI_HOST, else 127.0.0.1")
+    parser.add_argument("--port", help="default: LIGHTAPI_PORT, else 8000")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--log-level", default="info", dest="log_level")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from lightapi._commands import serve
+
+    return serve.run(
+        args.target,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        reload=args.reload,
+        log_level=args.log_level,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 problems found, 2 usage error)."""
     parser = _parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    commands = ("check", "inspect", "serve")
+    if not any(argument in commands for argument in arguments) and not {
+        "-h",
+        "--help",
+        "--version",
+    } & set(arguments):
+        arguments.insert(0, "serve")  # plain ``lightapi [TARGET]`` serves (R16.7)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else 2
     if args.command == "check":
@@ -89,5 +127,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lightapi._commands import inspect as inspect_command
 
         return inspect_command.run(args.target, as_json=args.json, show_traceback=args.traceback)
-    parser.print_help()
-    return 0
+    return _serve(args)

@@ -64,6 +64,17 @@ class RestEndpoint:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        prebuilt = cls.__dict__.get("__lightapi_prebuilt__")
+        if prebuilt is not None:  # made by another front end (YAML), already compiled
+            cls.__lightapi_endpoint_decl__, cls.__lightapi_spec__, cls.__lightapi_diagnostics__ = (
+                prebuilt
+            )
+            cls.__lightapi_source__ = ClassSource(
+                cls.__lightapi_spec__.location.file, cls.__lightapi_spec__.location.line, None
+            )
+            cls.__lightapi_defaults__ = {}
+            cls._allowed_methods = cls.__lightapi_spec__.methods
+            return
         frame = sys._getframe(1)
         cls.__lightapi_source__ = ClassSource.find(
             frame.f_code.co_filename, frame.f_lineno, cls.__name__

@@ -265,13 +265,21 @@ def test_python_dash_m_lightapi_behaves_like_the_console_script(cli):
     assert (clean.code, clean.out) == (0, "no problems found\n")
 
 
-def test_no_subcommand_prints_help(cli):
-    result = cli()
+def test_help_lists_every_command(cli):
+    result = cli("--help")
     assert result.code == 0
     assert result.out.startswith("usage: lightapi")
-    assert "check" in result.out and "inspect" in result.out
-    process = run_process()
+    assert all(command in result.out for command in ("check", "inspect", "serve"))
+    process = run_process("--help")
     assert (process.code, process.out) == (0, result.out)
+
+
+def test_plain_lightapi_serves_and_needs_a_target(cli, monkeypatch):
+    """R16.7: plain ``lightapi`` is ``lightapi serve``; no TARGET and no LIGHTAPI_CONFIG → 2."""
+    monkeypatch.delenv("LIGHTAPI_CONFIG", raising=False)
+    result = cli()
+    assert result.code == 2
+    assert "LIGHTAPI_CONFIG" in result.err
 
 
 def test_usage_errors_exit_2(cli):

@@ -156,10 +156,14 @@ def test_an_unreadable_pyproject_exits_2(cli, tmp_path, monkeypatch):
 # -- targets that cannot be found or imported (R4.10) ----------------------------------------------
 
 
-def test_yaml_targets_wait_for_the_yaml_front_end(cli):
-    result = cli("check", target("cli_books.yaml"))
-    assert (result.code, result.out) == (2, "")
-    assert result.err == ("error: YAML targets need lightapi.yaml_config, which is not built yet\n")
+def test_yaml_targets_are_checked(cli, tmp_path):
+    """R4.2: a YAML file is loaded per §16; its problems are reported at their keys."""
+    assert cli("check", target("cli_books.yaml")).code == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("endpoints:\n  - route: /books\n    meta:\n      paginaton: {}\n")
+    result = cli("check", str(broken))
+    assert result.code == 1
+    assert f"{broken}:4: LA701 error: {broken}:endpoints[0].meta.paginaton:" in result.out
 
 
 @pytest.mark.parametrize(
@@ -286,7 +290,4 @@ def test_import_failures_in_a_real_process(tmp_path):
         "'prod.ini' is missing\n"
     )
     yaml = run_process("check", target("cli_books.yaml"))
-    assert (yaml.code, yaml.err) == (
-        2,
-        "error: YAML targets need lightapi.yaml_config, which is not built yet\n",
-    )
+    assert (yaml.code, yaml.out) == (0, "no problems found\n")

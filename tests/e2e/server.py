@@ -24,11 +24,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(
+def serving(
     command: Sequence[str], cwd: Path, port: int, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Start ``command`` (which must serve on ``port``) and yield its base URL once /healthz
-    answers; the process is terminated afterwards and its output shown on failure."""
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start ``command`` (which must serve on ``port``) and yield its base URL and process once
+    /healthz answers; the process is terminated afterwards and its output shown on failure."""
     environment = {**os.environ, "LIGHTAPI_PORT": str(port), **(env or {})}
     log = cwd / "server.log"
     with log.open("wb") as output:
@@ -49,7 +49,7 @@ def running(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not start:\n{log.read_text()}")
             time.sleep(0.05)  # polling for start-up, not synchronising an assertion
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
@@ -57,6 +57,15 @@ def running(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def running(
+    command: Sequence[str], cwd: Path, port: int, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``serving`` for tests that only need the base URL."""
+    with serving(command, cwd, port, env) as (base, _process):
+        yield base
 
 
 def python() -> str:
