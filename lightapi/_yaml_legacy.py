@@ -11,15 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 
-def _fields(raw: Any) -> Any:
-    """``{"title": "str"}`` or ``{"title": {"type": "str", ...}}``."""
-    if not isinstance(raw, Mapping):
-        return raw
-    return {
-        name: {"type": value} if isinstance(value, str) else value for name, value in raw.items()
-    }
-
-
 def _meta(entry: Mapping[str, Any]) -> dict[str, Any]:
     meta: dict[str, Any] = dict(entry.get("meta") or {})
     auth = entry.get("auth")
@@ -59,7 +50,7 @@ def translated(mapping: Mapping[str, Any]) -> dict[str, Any]:
     data["endpoints"] = [
         {
             "route": route,
-            **({"fields": _fields(entry.get("fields"))} if entry.get("fields") else {}),
+            **({"fields": entry["fields"]} if entry.get("fields") else {}),
             **({"meta": meta} if (meta := _meta(entry)) else {}),
         }
         for route, entry in endpoints.items()

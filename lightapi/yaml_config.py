@@ -144,6 +144,16 @@ class EndpointConfig(_Strict):
     fields: dict[str, FieldConfig] = {}
     meta: MetaConfig | None = None
 
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        """``title: str`` is ``title: {type: str}``, as in 0.x files."""
+        if not isinstance(value, Mapping):
+            return value
+        return {
+            name: {"type": kind} if isinstance(kind, str) else kind for name, kind in value.items()
+        }
+
 
 class DefaultsConfig(_Strict):
     authentication: AuthenticationConfig | None = None

@@ -118,3 +118,10 @@ def _console_blocks(path: Path) -> list[str]:
 def test_quickstart_shows_the_commands_the_readme_test_runs():
     """tests/e2e/test_readme.py runs the README's console blocks against a real server."""
     assert _console_blocks(DOCS / "quickstart.md") == _console_blocks(ROOT / "README.md")
+
+
+def test_yaml_page_shows_the_example_file_as_it_is():
+    blocks = re.findall(
+        r"```yaml\n(.*?)```", (DOCS / "yaml.md").read_text(encoding="utf-8"), re.DOTALL
+    )
+    assert blocks[0] == (ROOT / "examples" / "books.yaml").read_text(encoding="utf-8")
