@@ -39,6 +39,7 @@ from lightapi.spec.declarations import (
 )
 from lightapi.spec.diagnostics import Diagnostic, diagnostic
 from lightapi.spec.model import MISSING, VERBS, ColumnType
+from lightapi.spec.options import REFLECT_VALUES
 from lightapi.spec.types import TypeRef, type_display
 from lightapi.yaml_config import EndpointConfig, KeyPath, LightAPIConfig, Source
 
@@ -241,7 +242,11 @@ def _verb_authentication(
 
 def _reflect(builder: Builder, entry: EndpointConfig, path: KeyPath) -> Any:
     meta_value = entry.meta.reflect if entry.meta is not None else None
-    if entry.reflect is not None and meta_value is not None and entry.reflect != meta_value:
+    if (
+        entry.reflect is not None
+        and meta_value is not None
+        and REFLECT_VALUES[entry.reflect] != REFLECT_VALUES[meta_value]  # true is "full"
+    ):
         builder.add("LA708", (*path, "meta", "reflect"))
     return entry.reflect if entry.reflect is not None else meta_value
 
@@ -350,7 +355,10 @@ def endpoint_declaration(
     meta = entry.meta
     reflect = _reflect(builder, entry, path)
     if reflect not in (None, False):
-        options.add("reflect", reflect)
+        where = (*path, "reflect") if entry.reflect is not None else (*path, "meta", "reflect")
+        options.items.append(
+            OptionDecl(name="reflect", value=reflect, location=builder.source.location(where))
+        )
     options.add("table", meta.table if meta and meta.table else default_table(entry.route))
     if meta and meta.description is not None:
         options.add("description", meta.description)
@@ -385,7 +393,8 @@ def renamed(item: Diagnostic, names: Mapping[str, int], source: Source) -> Diagn
     path: KeyPath = ("endpoints", index)
     if rest.startswith("Meta."):
         option = rest.removeprefix("Meta.").split(".")[0]
-        path = (*path, "meta", option)
+        beside_route = option == "reflect" and (*path, "reflect") in source.lines
+        path = (*path, "reflect") if beside_route else (*path, "meta", option)
     elif rest:
         path = (*path, "fields", rest)
     return dataclasses.replace(item, subject=source.subject(path))

@@ -250,14 +250,15 @@ class LightApi:
         report(found.items)
         if found.has_errors:
             return
+        reflection: list[Diagnostic] = []
         for path, cls in valid:
             spec = cls.__lightapi_spec__
             assert spec is not None
             registration = RegistrationDecl(path=path, endpoint=spec, location=location)
             self._registrations.append((registration, cls))
             self._endpoints.setdefault(normalise_path(path), cls)
-            if self._reflects_now(spec):
-                self._reflect(len(self._registrations) - 1)  # R15.5: sync engines, here
+            if self._reflects_now(spec):  # R15.5: sync engines, here
+                reflection.extend(self._reflect(len(self._registrations) - 1))
             has_errors = any(item.is_error for item in cls.__lightapi_diagnostics__)
             if (
                 spec.reflect == "none"
@@ -266,6 +267,8 @@ class LightApi:
             ):
                 map_class(cls, build_table(spec, self._metadata))
         self._compiled = None
+        # R3.10: one SpecError with the reflection errors of every endpoint of the call.
+        report(self._renamed(reflection))
 
     # -- the YAML front end (§16) ----------------------------------------------------------------
 
@@ -307,7 +310,8 @@ class LightApi:
             builder.found.extend(problems)
         if config is None:
             report(builder.found)
-            return cls(**overrides)  # collect mode: nothing more can be read from the file
+            # Collect mode: nothing more can be read from the file, but the app is its.
+            return cls(**overrides)._from_file(source)
         arguments = {**app_arguments(builder, config), **overrides}
         entries = [(index, entry) for index, entry in enumerate(config.endpoints) if entry]
         declarations = {
@@ -326,9 +330,7 @@ class LightApi:
             own = {declarations[index].name: index}  # two entries may share a class name
             builder.found.extend(renamed(item, own, source) for item in diagnostics)
         report(builder.found)
-        app = cls(**arguments)
-        app._location = source.location(())
-        app._declared = dataclasses.replace(app._declared, location=app._location)
+        app = cls(**arguments)._from_file(source)
         app._rename = lambda item: renamed(item, names, source)
         classes = {
             entry.route: _prebuilt_class(*compiled[index])
@@ -347,6 +349,12 @@ class LightApi:
         ]
         return app
 
+    def _from_file(self, source: Any) -> LightApi:
+        """App-level diagnostics of a YAML app point at its file (R3.9, R16.6)."""
+        self._location = source.location(())
+        self._declared = dataclasses.replace(self._declared, location=self._location)
+        return self
+
     # -- reflection (§15) -----------------------------------------------------------------------
 
     def _reflects_now(self, spec: EndpointSpec) -> bool:
@@ -361,9 +369,9 @@ class LightApi:
             and spec.table not in self._reflected
         )
 
-    def _reflect(self, index: int) -> None:
+    def _reflect(self, index: int) -> tuple[Diagnostic, ...]:
         """Read the table of registration ``index``, recompile its endpoint with the columns,
-        and serve the table as it is."""
+        and serve the table as it is; the diagnostics are the caller's to report."""
         registration, cls = self._registrations[index]
         spec = registration.endpoint
         dialect = self._database().dialect
@@ -380,13 +388,18 @@ class LightApi:
             ) from error
         # No columns at all means no table (LA601).
         reflected, diagnostics = compile_endpoint(cls.__lightapi_endpoint_decl__, columns or ())
-        report(diagnostics)
         self._reflection_diagnostics[cls] = diagnostics
         self._registrations[index] = (dataclasses.replace(registration, endpoint=reflected), cls)
         if table is not None and not any(item.is_error for item in diagnostics):
             own = adopt(table, self._metadata)
             self._reflected[spec.table] = reflected
             map_class(cls, own)
+        return diagnostics
+
+    def _renamed(self, diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+        """A YAML app names its endpoints' problems by key path (R16.6)."""
+        rename = self._rename
+        return tuple(map(rename, diagnostics) if rename is not None else diagnostics)
 
     def _database(self) -> Database:
         if self._db is None:
@@ -414,9 +427,7 @@ class LightApi:
                 for _, cls in self._registrations
                 for item in self._reflection_diagnostics.get(cls, cls.__lightapi_diagnostics__)
             )
-            merged = tuple(dict.fromkeys((*endpoint_diagnostics, *diagnostics)))
-            if self._rename is not None:
-                merged = tuple(self._rename(item) for item in merged)
+            merged = self._renamed(dict.fromkeys((*endpoint_diagnostics, *diagnostics)))
             self._compiled = (spec, merged)
         return self._compiled
 
@@ -445,7 +456,9 @@ class LightApi:
             for index, (registration, _) in enumerate(list(self._registrations)):
                 spec = registration.endpoint
                 if spec.reflect != "none" and spec.table not in self._reflected:
-                    self._reflect(index)  # R15.5: async engines reflect when the app starts
+                    # R15.5: async engines reflect when the app starts; the diagnostics are
+                    # the app's, reported below.
+                    self._reflect(index)
             self._compiled = None
         spec, diagnostics = self.__lightapi_compiled__()
         report(diagnostics)

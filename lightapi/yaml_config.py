@@ -234,10 +234,10 @@ def _substituted(value: Any, path: KeyPath, source: Source, found: list[Diagnost
                 return "$"
             name, default = match.group(1), match.group(2)
             current = os.environ.get(name)
-            if current:
-                return current
             if default is not None:
-                return default
+                return current or default  # unset or empty (R16.2)
+            if current is not None:
+                return current
             found.append(
                 diagnostic("LA703", source.subject(path), source.location(path), name=name)
             )

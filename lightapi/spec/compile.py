@@ -100,7 +100,13 @@ def compile_endpoint(
         found.add("LA608", f"{name}.Meta.reflect", option_location(decl.meta, "reflect"))
     if reflect != "none" and columns is not None:
         fields, locking = reflected_fields(
-            name, table, columns, tuple(user_fields), reflect == "partial", decl.location, found
+            name,
+            table,
+            columns,
+            tuple(user_fields),
+            reflect == "partial",
+            option_location(decl.meta, "reflect") or decl.location,  # table problems: that line
+            found,
         )
     elif reflect != "none":
         fields = tuple(user_fields) if reflect == "partial" else ()
