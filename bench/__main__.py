@@ -13,7 +13,7 @@ from typing import NoReturn
 from bench.load import require_wrk
 from bench.parity import ParityError
 from bench.report import markdown_table, text_table, write_json
-from bench.runner import Settings, run, say
+from bench.runner import Settings, plan_cache, run, say
 from bench.scenarios import SCENARIOS
 
 RESULTS: Path = Path(__file__).parent / "results" / "latest.json"
@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = settings_from(args)
     wrk = require_wrk()
+    settings = plan_cache(settings)  # get_cached: a Redis key prefix, or skipped without Redis
     # Ctrl-C even when started from a script that ignores SIGINT for background jobs; SIGHUP
     # unless nohup asked to ignore it.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -111,7 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     say(f"\nresults: {args.output}")
     flagged = [result.name for result in results if result.flagged]
     if flagged:
-        say(f"FLAGGED (non-2xx, socket errors or PATCH rows overrun): {', '.join(flagged)}")
+        say(
+            "FLAGGED (non-2xx, socket errors, PATCH rows overrun or uncached answers in"
+            f" get_cached): {', '.join(flagged)}"
+        )
+    if settings.skipped:
+        say(f"SKIPPED (Redis not reachable): {', '.join(settings.skipped)}")
     if args.markdown is not None:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown_table(results, meta))

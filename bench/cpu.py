@@ -74,6 +74,7 @@ class CpuUse:
     server: float | None
     load_generator: float
     other: float | None
+    redis: float | None = None  # the cache server of get_cached: part of the work, not noise
 
     @property
     def noisy(self) -> bool:
@@ -83,8 +84,9 @@ class CpuUse:
 class CpuMeter:
     """Context manager around one wrk run; ``result`` is set on exit."""
 
-    def __init__(self, server_pid: int) -> None:
+    def __init__(self, server_pid: int, redis_pid: int | None = None) -> None:
         self.server_pid = server_pid
+        self.redis_pid = redis_pid
         self.result: CpuUse | None = None
 
     def __enter__(self) -> CpuMeter:
@@ -93,6 +95,7 @@ class CpuMeter:
             _machine_busy_seconds(),
             _process_seconds(self.server_pid),
             _own_and_reaped_children(),
+            None if self.redis_pid is None else _process_seconds(self.redis_pid),
         )
         return self
 
@@ -102,18 +105,21 @@ class CpuMeter:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        started, busy0, server0, ours0 = self._start
+        started, busy0, server0, ours0, redis0 = self._start
         wall = max(time.monotonic() - started, 1e-6)
         busy1, server1 = _machine_busy_seconds(), _process_seconds(self.server_pid)
+        redis1 = None if self.redis_pid is None else _process_seconds(self.redis_pid)
         ours = _own_and_reaped_children() - ours0
         server = None if server0 is None or server1 is None else server1 - server0
+        redis = None if redis0 is None or redis1 is None else redis1 - redis0
         other = None
         if busy0 is not None and busy1 is not None and server is not None:
-            other = max(0.0, (busy1 - busy0) - server - ours)
+            other = max(0.0, (busy1 - busy0) - server - ours - (redis or 0.0))
         self.result = CpuUse(
             server=None if server is None else round(server / wall, 2),
             load_generator=round(ours / wall, 2),
             other=None if other is None else round(other / wall, 2),
+            redis=None if redis is None else round(redis / wall, 2),
         )
 
 

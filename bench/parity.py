@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from bench import seed
-from bench.scenarios import FILTERED_COUNT, FILTERED_PATH
+from bench.scenarios import CACHED_PATH, FILTERED_COUNT, FILTERED_PATH
 
 TIMESTAMP: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 TIMESTAMPS: Final = ("created_at", "updated_at")
@@ -116,8 +116,11 @@ class Report:
     warnings: list[str]
 
 
-def check(lightapi: str, raw: str) -> Report:
-    """Run the same requests against both apps; raise ParityError on a benchmarked mismatch."""
+def check(lightapi: str, raw: str, *, cached: bool = False) -> Report:
+    """Run the same requests against both apps; raise ParityError on a benchmarked mismatch.
+
+    ``cached``: LightAPI serves ``/cached_books`` from Redis; check it too (before any write).
+    """
     report = Report([], [])
 
     def same(
@@ -171,6 +174,8 @@ def check(lightapi: str, raw: str) -> Report:
         raise ParityError(f"GET /books returned {rows} rows, expected {seed.LIST_ROWS}")
 
     _check_articles(same)
+    if cached:
+        report.lines.extend(_check_cached(same, lightapi))
 
     book = {"title": "Parity", "author": "Check", "year": 1999}
     created, _ = same(
@@ -212,6 +217,40 @@ def check(lightapi: str, raw: str) -> Report:
         headers={"If-None-Match": '"1-1"'},
     )
     return report
+
+
+def _check_cached(same: Callable[..., tuple[Answer, Answer]], lightapi: str) -> list[str]:
+    """``GET /cached_books/1`` twice: LightAPI must answer the baseline's exact bytes both times
+    (stored, then from Redis), and the second answer must be a HIT."""
+    light_first, raw_first = same(f"GET {CACHED_PATH}", "GET", CACHED_PATH, status=200)
+    uncached, _ = same("GET /books/1 (same row, uncached)", "GET", "/books/1", status=200)
+    light_second = call(lightapi, "GET", CACHED_PATH)
+    states = [light_first.headers.get("x-cache"), light_second.headers.get("x-cache")]
+    problems = []
+    if states != ["MISS", "HIT"]:
+        problems.append(f"X-Cache {states[0]} then {states[1]}, expected MISS then HIT")
+    if "x-cache" in raw_first.headers:
+        problems.append("the baseline sent X-Cache")
+    for label, answer in (("first", light_first), ("second", light_second)):
+        if answer.status != 200 or answer.body != raw_first.body:
+            problems.append(
+                f"{label} answer {answer.status} {answer.body[:200]!r} is not the baseline's"
+                f" bytes {raw_first.body[:200]!r}"
+            )
+        for header in ("content-type", "etag"):
+            if answer.headers.get(header) != raw_first.headers.get(header):
+                problems.append(
+                    f"{label} answer {header} {answer.headers.get(header)!r} vs the baseline's"
+                    f" {raw_first.headers.get(header)!r}"
+                )
+    if uncached.body != raw_first.body:
+        problems.append("the cached row's body differs from GET /books/1's (seed out of step)")
+    if problems:
+        raise ParityError(f"GET {CACHED_PATH}: " + "; ".join(problems))
+    return [
+        f"GET {CACHED_PATH} cached: X-Cache {states[0]} then {states[1]}, both the baseline's"
+        f" bytes, ETag and Content-Type, same bytes as GET /books/1"
+    ]
 
 
 def _check_articles(same: Callable[..., tuple[Answer, Answer]]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from bench.cpu import CpuUse
 from bench.load import WrkResult
+from bench.scenarios import CACHED_SCENARIO, UNCACHED_SCENARIO
 
 LIGHTAPI = "lightapi"
 RAW = "raw"
@@ -18,10 +19,16 @@ RAW = "raw"
 
 @dataclass(frozen=True)
 class Run:
-    """One measured run: what wrk saw and who used the CPU meanwhile."""
+    """One measured run: what wrk saw, who used the CPU meanwhile, and what else went wrong
+    (``problem``: a cached run that served uncached answers)."""
 
     wrk: WrkResult
     cpu: CpuUse | None
+    problem: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        return self.wrk.clean and self.problem is None
 
     @property
     def noisy(self) -> bool:
@@ -29,7 +36,7 @@ class Run:
 
     def as_dict(self) -> dict[str, Any]:
         cpu = None if self.cpu is None else {**asdict(self.cpu), "noisy": self.cpu.noisy}
-        return {**self.wrk.as_dict(), "cpu_cores": cpu}
+        return {**self.wrk.as_dict(), "cpu_cores": cpu, "problem": self.problem}
 
 
 @dataclass
@@ -54,7 +61,11 @@ class AppRuns:
 
     @property
     def flagged(self) -> bool:
-        return not all(run.wrk.clean for run in self.runs)
+        return not all(run.clean for run in self.runs)
+
+    @property
+    def problems(self) -> list[str]:
+        return [run.problem for run in self.runs if run.problem is not None]
 
     @property
     def noisy_runs(self) -> int:
@@ -74,6 +85,7 @@ class AppRuns:
             "non_2xx": self.non_2xx,
             "socket_errors_or_overruns": self.errors,
             "flagged": self.flagged,
+            "problems": self.problems,
             "noisy_runs": self.noisy_runs,
             "median_latency_ms": {p: self.latency(p) for p in ("p50", "p99")},
             "runs": [run.as_dict() for run in self.runs],
@@ -112,6 +124,35 @@ class ScenarioResult:
         }
 
 
+@dataclass(frozen=True)
+class CacheGain:
+    """LightAPI ``get_cached`` over LightAPI ``get_one``: the same request, cached and not.
+
+    Both runs of a round hit the same server process, so the per-round ratios pair them.
+    """
+
+    ratio: float
+    round_ratios: list[float]
+
+    def describe(self) -> str:
+        rounds = self.round_ratios
+        return (
+            f"LightAPI cached / uncached ({CACHED_SCENARIO} / {UNCACHED_SCENARIO}, medians):"
+            f" {self.ratio:.2f} (rounds {min(rounds):.2f}-{max(rounds):.2f})"
+        )
+
+
+def cache_gain(results: Sequence[ScenarioResult]) -> CacheGain | None:
+    by_name = {result.name: result.apps[LIGHTAPI] for result in results}
+    cached, uncached = by_name.get(CACHED_SCENARIO), by_name.get(UNCACHED_SCENARIO)
+    if cached is None or uncached is None or not cached.runs or not uncached.runs:
+        return None
+    return CacheGain(
+        cached.median / uncached.median,
+        [a / b for a, b in zip(cached.rates, uncached.rates, strict=False)],
+    )
+
+
 def _latency(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
@@ -130,6 +171,8 @@ def text_table(results: Sequence[ScenarioResult]) -> str:
                 rounds = result.round_ratios
                 ratio = f"{result.ratio:.2f} (rounds {min(rounds):.2f}-{max(rounds):.2f})"
             flag = "  FLAGGED: errors" if runs.flagged else ""
+            if runs.problems:
+                flag = f"  FLAGGED: {runs.problems[0]}"
             if runs.noisy_runs:
                 flag += f"  ({runs.noisy_runs} noisy run(s))"
             lines.append(
@@ -137,6 +180,10 @@ def text_table(results: Sequence[ScenarioResult]) -> str:
                 f" {spread:>17} {runs.non_2xx:>8} {_latency(runs.latency('p50')):>7}"
                 f" {_latency(runs.latency('p99')):>7}  {ratio}{flag}"
             )
+    gain = cache_gain(results)
+    if gain is not None:
+        lines.append("")
+        lines.append(gain.describe())
     return "\n".join(lines)
 
 
@@ -156,6 +203,10 @@ def markdown_table(results: Sequence[ScenarioResult], meta: dict[str, Any]) -> s
             f"{light.non_2xx} / {raw.non_2xx}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    gain = cache_gain(results)
+    if gain is not None:
+        lines.append("")
+        lines.append(gain.describe() + ".")
     settings = meta["settings"]
     lines.append("")
     lines.append(
@@ -169,5 +220,14 @@ def markdown_table(results: Sequence[ScenarioResult], meta: dict[str, Any]) -> s
 
 def write_json(path: Path, results: Sequence[ScenarioResult], meta: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"meta": meta, "scenarios": {result.name: result.summary() for result in results}}
+    document: dict[str, Any] = {
+        "meta": meta,
+        "scenarios": {result.name: result.summary() for result in results},
+    }
+    gain = cache_gain(results)
+    if gain is not None:
+        document["lightapi_cached_over_uncached"] = {
+            "ratio": round(gain.ratio, 3),
+            "per_round": [round(ratio, 3) for ratio in gain.round_ratios],
+        }
     path.write_text(json.dumps(document, indent=2) + "\n")

@@ -7,6 +7,7 @@ starts from the same state.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import platform
@@ -19,11 +20,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Final
 
-from bench import parity, seed
+from bench import cache, parity, seed
+from bench.apps import CACHE_PREFIX_ENV, REDIS_URL
 from bench.cpu import CpuMeter, Placement, wait_until_idle
 from bench.load import run_wrk, wrk_version
 from bench.report import LIGHTAPI, RAW, AppRuns, Run, ScenarioResult
-from bench.scenarios import SCENARIOS, Scenario
+from bench.scenarios import CACHED_PATH, SCENARIOS, Scenario
 from bench.servers import REPO_ROOT, AppTarget, Server, port_is_free
 
 # A first, B second in every round.
@@ -46,6 +48,9 @@ class Settings:
     tmpdir: str | None
     parity: bool
     pin: bool = False
+    cache_prefix: str | None = None  # Redis key prefix of this run, when get_cached runs
+    redis_pid: int | None = None  # a local Redis server's pid, for CPU accounting
+    skipped: tuple[str, ...] = ()  # requested but not run (get_cached without Redis)
 
     @property
     def placement(self) -> Placement:
@@ -59,6 +64,24 @@ class Settings:
 
 def say(message: str) -> None:
     print(message, flush=True)
+
+
+def plan_cache(settings: Settings) -> Settings:
+    """Give a run with cached scenarios its own Redis key prefix, or skip those scenarios (with
+    a message) when Redis does not answer; the other scenarios run either way."""
+    cached = [name for name in settings.scenarios if SCENARIOS[name].cached]
+    if not cached:
+        return settings
+    problem = cache.unreachable()
+    if problem is None:
+        return dataclasses.replace(
+            settings, cache_prefix=cache.new_prefix(), redis_pid=cache.server_pid()
+        )
+    say(f"SKIPPED {', '.join(cached)}: {problem}; the other scenarios run")
+    remaining = tuple(name for name in settings.scenarios if name not in cached)
+    if not remaining:
+        raise SystemExit("nothing to run: every requested scenario needs Redis")
+    return dataclasses.replace(settings, scenarios=remaining, skipped=(*settings.skipped, *cached))
 
 
 def _git_revision() -> str:
@@ -92,6 +115,7 @@ def metadata(settings: Settings, wrk: str, data_dir: Path) -> dict[str, Any]:
         "database_dir": str(data_dir.parent),
         "uvicorn": "1 worker, 127.0.0.1, --log-level warning, --no-access-log, default loop/http",
         "placement": settings.placement.describe(),
+        "redis": REDIS_URL if settings.cache_prefix else None,
     }
 
 
@@ -104,12 +128,22 @@ def _installed(name: str) -> bool:
 
 
 def _measure(
-    wrk: str, settings: Settings, scenario: Scenario, server: Server, seconds: float, rows: int
+    wrk: str,
+    settings: Settings,
+    scenario: Scenario,
+    server: Server,
+    seconds: float,
+    rows: int,
+    log_offset: int | None = None,
 ) -> Run:
+    """One wrk run. ``log_offset`` (cached scenario, LightAPI): the server log's size before
+    the warm-up; the run is flagged if the cache was suspended since or the next answer is not
+    a HIT."""
     if not wait_until_idle(server.pid):
         say(f"warning: {server.app.name} server still busy 10 s after the previous run")
     seed.prepare(server.db_path, rows * settings.threads)
-    with CpuMeter(server.pid) as meter:
+    redis_pid = settings.redis_pid if scenario.cached else None
+    with CpuMeter(server.pid, redis_pid) as meter:
         result = run_wrk(
             wrk,
             server.base_url + scenario.path,
@@ -120,14 +154,30 @@ def _measure(
             script_args=scenario.script_args(rows),
             cpus=settings.placement.load_generator,
         )
-    return Run(result, meter.result)
+    problem = None if log_offset is None else _cache_problem(server, log_offset)
+    return Run(result, meter.result, problem)
+
+
+def _cache_problem(server: Server, log_offset: int) -> str | None:
+    """Why the run may have measured uncached answers, or None."""
+    suspended = cache.warnings_since(server.log_path, log_offset)
+    if suspended:
+        return f"cache suspended {suspended} time(s) during the run (Redis failed or timed out)"
+    answer = parity.call(server.base_url, "GET", CACHED_PATH)
+    state = answer.headers.get("x-cache")
+    if answer.status != 200 or state != "HIT":
+        return f"after the run GET {CACHED_PATH} answered {answer.status}, X-Cache {state}"
+    return None
 
 
 def _describe(run: Run) -> str:
     wrk, cpu = run.wrk, run.cpu
     text = f"{wrk.rps:>10,.0f} req/s  non-2xx {wrk.non_2xx}  socket errors {wrk.errors}"
     if cpu is not None and cpu.server is not None:
-        text += f"  cpu: server {cpu.server:.2f} wrk {cpu.load_generator:.2f} other {cpu.other:.2f}"
+        text += f"  cpu: server {cpu.server:.2f} wrk {cpu.load_generator:.2f}"
+        if cpu.redis is not None:
+            text += f" redis {cpu.redis:.2f}"
+        text += f" other {cpu.other:.2f}"
     if not wrk.clean:
         text += "  <-- errors"
     if run.noisy:
@@ -135,8 +185,8 @@ def _describe(run: Run) -> str:
     return text
 
 
-def _check_parity(servers: dict[str, Server], meta: dict[str, Any]) -> None:
-    report = parity.check(servers[LIGHTAPI].base_url, servers[RAW].base_url)
+def _check_parity(servers: dict[str, Server], meta: dict[str, Any], cached: bool) -> None:
+    report = parity.check(servers[LIGHTAPI].base_url, servers[RAW].base_url, cached=cached)
     for line in report.lines:
         say(f"  parity ok: {line}")
     for line in report.warnings:
@@ -159,9 +209,12 @@ def run_round(
         )
         for app in APPS:
             server = servers[app.name]
+            log_offset = None
+            if scenario.cached and app.name == LIGHTAPI:
+                log_offset = cache.log_size(server.log_path)
             if settings.warmup:
                 _measure(wrk, settings, scenario, server, settings.warmup, rows)
-            run = _measure(wrk, settings, scenario, server, settings.duration, rows)
+            run = _measure(wrk, settings, scenario, server, settings.duration, rows, log_offset)
             results[name].apps[app.name].runs.append(run)
             note = ""
             if scenario.patches:
@@ -189,6 +242,28 @@ def run(settings: Settings, wrk: str) -> tuple[list[ScenarioResult], dict[str, A
         for name in settings.scenarios
     }
     ports: list[int] = []
+    env = {} if settings.cache_prefix is None else {CACHE_PREFIX_ENV: settings.cache_prefix}
+    try:
+        meta = _run_rounds(wrk, settings, results, ports, env)
+    finally:
+        if settings.cache_prefix is not None:
+            deleted = cache.delete_keys(settings.cache_prefix)
+            outcome = f"{deleted} deleted" if deleted >= 0 else "could NOT be deleted"
+            say(f"Redis keys {settings.cache_prefix}:*: {outcome}")
+    busy = [port for port in ports if not port_is_free(port)]
+    if busy:
+        print(f"warning: ports still answering after shutdown: {busy}", file=sys.stderr)
+    meta["finished_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return list(results.values()), meta
+
+
+def _run_rounds(
+    wrk: str,
+    settings: Settings,
+    results: dict[str, ScenarioResult],
+    ports: list[int],
+    env: dict[str, str],
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="lightapi-bench-", dir=settings.tmpdir) as tmp:
         data_dir = Path(tmp)
         meta = metadata(settings, wrk, data_dir)
@@ -199,7 +274,9 @@ def run(settings: Settings, wrk: str) -> tuple[list[ScenarioResult], dict[str, A
             with ExitStack() as stack:
                 servers: dict[str, Server] = {}
                 for app in APPS:
-                    server = Server(app, databases[app.name], data_dir, settings.placement.server)
+                    server = Server(
+                        app, databases[app.name], data_dir, settings.placement.server, env
+                    )
                     servers[app.name] = stack.enter_context(server)
                     ports.append(server.port)
                 say(
@@ -207,10 +284,6 @@ def run(settings: Settings, wrk: str) -> tuple[list[ScenarioResult], dict[str, A
                     + ", ".join(f"{name} {server.base_url}" for name, server in servers.items())
                 )
                 if round_number == 1 and settings.parity:
-                    _check_parity(servers, meta)
+                    _check_parity(servers, meta, cached=settings.cache_prefix is not None)
                 run_round(wrk, settings, round_number, servers, results)
-    busy = [port for port in ports if not port_is_free(port)]
-    if busy:
-        print(f"warning: ports still answering after shutdown: {busy}", file=sys.stderr)
-    meta["finished_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    return list(results.values()), meta
+    return meta

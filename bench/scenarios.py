@@ -17,6 +17,10 @@ FILTERED_PATH: Final = (
     "/articles?status=live&views__gte=100&ordering=-views,title&page=2&page_size=20"
 )
 FILTERED_COUNT: Final = 450
+# BookEndpoint again, with Meta.cache = Cache(ttl=300), on a table holding the same rows.
+CACHED_PATH: Final = "/cached_books/1"
+UNCACHED_SCENARIO: Final = "get_one"  # the same request without the cache
+CACHED_SCENARIO: Final = "get_cached"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Scenario:
     description: str
     script: str | None = None
     patches: bool = False
+    cached: bool = False  # LightAPI answers from Redis: needs Redis, checked for X-Cache: HIT
 
     def patch_rows_per_thread(self, seconds: float, threads: int) -> int:
         if not self.patches:
@@ -42,6 +47,12 @@ SCENARIOS: Final = {
     scenario.name: scenario
     for scenario in (
         Scenario("get_one", "/books/1", "GET /books/1"),
+        Scenario(
+            "get_cached",
+            CACHED_PATH,
+            "GET /cached_books/1: LightAPI from its Redis cache, the baseline uncached",
+            cached=True,
+        ),
         Scenario("get_list", "/books", "GET /books (50 rows)"),
         Scenario(
             "get_filtered",

@@ -2,7 +2,8 @@
 
 Both apps get byte-identical data, so their GET answers can be compared byte for byte and every
 run of a scenario starts from the same database state. ``books`` serves the CRUD scenarios;
-``articles`` (never written to) serves the filtered, ordered and paginated list.
+``articles`` (never written to) serves the filtered, ordered and paginated list;
+``cached_books`` (never written to) holds the same 50 rows as ``books`` for the cached GET.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Final
 
-# The table LightAPI creates for the benchmark's BookEndpoint (automatic columns first).
-SCHEMA: Final = """
-CREATE TABLE books (
+# The table LightAPI creates for the benchmark's BookEndpoint (automatic columns first), and
+# the same one for CachedBookEndpoint.
+BOOKS_SCHEMA: Final = """
+CREATE TABLE {table} (
     id INTEGER NOT NULL,
     created_at DATETIME NOT NULL,
     updated_at DATETIME NOT NULL,
@@ -43,10 +45,12 @@ LIST_ROWS: Final = 50
 FIRST_PATCH_ID: Final = LIST_ROWS + 1
 # SQLAlchemy's SQLite DATETIME storage format (naive UTC wall time).
 SEED_TIME: Final = "2024-01-01 00:00:00.000000"
-INSERT: Final = (
-    "INSERT INTO books (id, created_at, updated_at, version, title, author, year)"
+BOOKS_INSERT: Final = (
+    "INSERT INTO {table} (id, created_at, updated_at, version, title, author, year)"
     " VALUES (?, ?, ?, 1, ?, ?, ?)"
 )
+INSERT: Final = BOOKS_INSERT.format(table="books")
+CACHED_BOOKS: Final = "cached_books"
 ARTICLE_ROWS: Final = 1_000
 ARTICLE_STATUSES: Final = ("live", "live", "draft", "live", "archived")  # by id % 5: 60 % live
 INSERT_ARTICLE: Final = (
@@ -84,10 +88,14 @@ def _article_row(i: int) -> tuple[object, ...]:
 
 
 def create(path: Path) -> None:
-    """A new database holding the 50 rows that GET /books returns and the 1,000 articles."""
+    """A new database holding the 50 rows that GET /books returns (in ``books`` and in
+    ``cached_books``) and the 1,000 articles."""
     with _connect(path) as connection:
-        connection.execute(SCHEMA)
-        connection.executemany(INSERT, [_list_row(i) for i in range(1, LIST_ROWS + 1)])
+        for table in ("books", CACHED_BOOKS):
+            connection.execute(BOOKS_SCHEMA.format(table=table))
+            connection.executemany(
+                BOOKS_INSERT.format(table=table), [_list_row(i) for i in range(1, LIST_ROWS + 1)]
+            )
         connection.execute(ARTICLES_SCHEMA)
         connection.executemany(
             INSERT_ARTICLE, [_article_row(i) for i in range(1, ARTICLE_ROWS + 1)]

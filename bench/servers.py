@@ -14,12 +14,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from bench.apps import DB_PATH_ENV
+from bench.apps import CACHE_PREFIX_ENV, DB_PATH_ENV
 from bench.cpu import pin_to
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
@@ -69,10 +70,16 @@ class Server:
     """One app in one uvicorn process; use as a context manager so it is always stopped."""
 
     def __init__(
-        self, app: AppTarget, db_path: Path, log_dir: Path, cpus: frozenset[int] | None = None
+        self,
+        app: AppTarget,
+        db_path: Path,
+        log_dir: Path,
+        cpus: frozenset[int] | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.app = app
         self.cpus = cpus
+        self.env = dict(env or {})  # on top of ours, e.g. the run's cache prefix
         self.db_path = db_path
         self.log_path = log_dir / f"{app.name}.log"
         self.port = 0
@@ -108,7 +115,13 @@ class Server:
         seeded row is served."""
         for _attempt in range(3):
             self.port = free_port()
-            env = {**os.environ, DB_PATH_ENV: str(self.db_path), "PYTHONDONTWRITEBYTECODE": "1"}
+            inherited = {k: v for k, v in os.environ.items() if k != CACHE_PREFIX_ENV}
+            env = {
+                **inherited,
+                **self.env,
+                DB_PATH_ENV: str(self.db_path),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
             with self.log_path.open("ab") as log:
                 # Own session: a terminal Ctrl-C reaches only the harness, which stops us in order.
                 self.process = subprocess.Popen(

@@ -14,6 +14,8 @@ request as LightAPI with the same I/O model, so that the ratio measures framewor
 - the same response shapes, status codes and headers (``ETag: "<id>-<version>"``, ``Location``,
   ``If-None-Match`` -> 304);
 - PATCH as one compare-and-swap ``UPDATE ... RETURNING`` plus an existence check for 404 vs 409;
+- ``GET /cached_books/{id}``: exactly ``GET /books/{id}`` on a second table with the same rows,
+  with no cache (LightAPI serves it from Redis), so that ``get_cached`` shows what caching buys;
 - ``GET /articles``: the query parameters the benchmark uses (``status``, ``views__gte``,
   ``ordering``, ``page``, ``page_size``) parsed and validated (422 like LightAPI's), the page and
   its ``count(*)`` built per request with Core (the statement's shape depends on the parameters)
@@ -83,17 +85,24 @@ class UTCDateTime(TypeDecorator[datetime.datetime]):
 
 
 metadata = MetaData()
-books = Table(
-    "books",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("title", String, nullable=False),
-    Column("author", String, nullable=False),
-    Column("year", Integer, nullable=True),
-)
+
+
+def _books_table(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("title", String, nullable=False),
+        Column("author", String, nullable=False),
+        Column("year", Integer, nullable=True),
+    )
+
+
+books = _books_table("books")
+cached_books = _books_table("cached_books")  # same rows; LightAPI caches it, we do not
 
 articles = Table(
     "articles",
@@ -123,6 +132,9 @@ OUT = (
 )
 ID, VERSION = 3, 6  # positions in OUT
 SELECT_ONE: Final = select(*OUT).where(books.c.id == bindparam("pk"))
+SELECT_CACHED_ONE: Final = select(*(cached_books.c[column.name] for column in OUT)).where(
+    cached_books.c.id == bindparam("pk")
+)
 SELECT_ALL: Final = select(*OUT).order_by(books.c.id)
 EXISTS: Final = select(books.c.id).where(books.c.id == bindparam("pk"))
 INSERT: Final = insert(books).returning(*OUT)
@@ -336,6 +348,11 @@ def _fetch_one(pk: int) -> BookRow | None:
         return connection.execute(SELECT_ONE, {"pk": pk}).first()
 
 
+def _fetch_cached_one(pk: int) -> BookRow | None:
+    with engine.connect() as connection:
+        return connection.execute(SELECT_CACHED_ONE, {"pk": pk}).first()
+
+
 def _fetch_all() -> list[BookRow]:
     with engine.connect() as connection:
         return list(connection.execute(SELECT_ALL).all())
@@ -416,6 +433,21 @@ async def get_book(request: Request) -> Response:
     return _json(encode(to_book(*row)), headers={"ETag": etag})
 
 
+async def get_cached_book(request: Request) -> Response:
+    """``get_book`` line for line, on ``cached_books``."""
+    pk: int = request.path_params["id"]
+    if pk > INT_MAX:
+        return _json(NOT_FOUND, 404)
+    row = await run_in_threadpool(_fetch_cached_one, pk)
+    if row is None:
+        return _json(NOT_FOUND, 404)
+    etag = _etag(row)
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and _etag_hit(if_none_match, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return _json(encode(to_book(*row)), headers={"ETag": etag})
+
+
 async def create_book(request: Request) -> Response:
     try:
         book = BookIn.model_validate_json(await request.body() or b"{}")
@@ -454,6 +486,7 @@ app = Starlette(
         Route("/books/{id:int}", get_book, methods=["GET"]),
         Route("/books/{id:int}", patch_book, methods=["PATCH"]),
         Route("/articles", list_articles, methods=["GET"]),
+        Route("/cached_books/{id:int}", get_cached_book, methods=["GET"]),  # last: others unslowed
     ]
 )
 asgi = app
