@@ -31,15 +31,23 @@ from lightapi._runtime.cache import ResponseCache
 from lightapi._runtime.cors import cors_middleware
 from lightapi._runtime.cursors import CursorCodec
 from lightapi._runtime.db import Database
-from lightapi._runtime.encoding import RowEncoder
+from lightapi._runtime.docs import page as docs_page
+from lightapi._runtime.encoding import RowEncoder, encode
 from lightapi._runtime.engines import database_summary, engine_from_url, is_async_engine
 from lightapi._runtime.errors import DatabaseFailure, http_exception_handler, server_error_handler
 from lightapi._runtime.handlers import EndpointRuntime
 from lightapi._runtime.middleware import Pipeline, instances
-from lightapi._runtime.models import build_models, models_for
+from lightapi._runtime.models import EndpointModels, build_models, models_for
 from lightapi._runtime.queries import Layout, Statements
 from lightapi._runtime.reflection import adopt, describe, read_table
-from lightapi._runtime.routing import endpoint_routes, health_route, login_route, ready_route
+from lightapi._runtime.routing import (
+    docs_routes,
+    document_route,
+    endpoint_routes,
+    health_route,
+    login_route,
+    ready_route,
+)
 from lightapi._runtime.security import build_security
 from lightapi._runtime.setup import TableSetup
 from lightapi._runtime.tables import build_table, map_class
@@ -164,6 +172,9 @@ class LightApi:
             max_body_size=max_body_size,
             openapi_url=openapi_url,
             docs_url=docs_url,
+            title=title,
+            version=version,
+            description=description,
             health_url=health_url,
             ready_url=ready_url,
             database=database_summary(self._engine) if self._engine is not None else None,
@@ -452,14 +463,7 @@ class LightApi:
         """Compile, then build the Starlette application once (R19.5)."""
         if self._starlette is not None:
             return self._starlette
-        if self._engine is not None and not collecting():
-            for index, (registration, _) in enumerate(list(self._registrations)):
-                spec = registration.endpoint
-                if spec.reflect != "none" and spec.table not in self._reflected:
-                    # R15.5: async engines reflect when the app starts; the diagnostics are
-                    # the app's, reported below.
-                    self._reflect(index)
-            self._compiled = None
+        self._reflect_pending()
         spec, diagnostics = self.__lightapi_compiled__()
         report(diagnostics)
         self._emit_warnings(diagnostics)
@@ -488,6 +492,36 @@ class LightApi:
         self._starlette.router.redirect_slashes = False
         return self._starlette
 
+    def _reflect_pending(self) -> None:
+        """R15.5: async engines reflect when the app starts (sync ones at register, except in
+        collect mode); the diagnostics become the app's."""
+        if self._engine is None or collecting():
+            return
+        for index, (registration, _) in enumerate(list(self._registrations)):
+            spec = registration.endpoint
+            if spec.reflect != "none" and spec.table not in self._reflected:
+                self._reflect(index)
+                self._compiled = None
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3.1 document (R17.1, R17.8): compiled, never touching the database
+        except to reflect ``Meta.reflect`` tables."""
+        from lightapi.openapi.document import build_document
+
+        self._reflect_pending()
+        spec, diagnostics = self.__lightapi_compiled__()
+        report(diagnostics)
+        return build_document(
+            spec, {endpoint.name: self._models(endpoint) for endpoint in spec.endpoints}
+        )
+
+    def _models(self, spec: EndpointSpec) -> EndpointModels:
+        """The pydantic models that validate the endpoint's bodies, built once."""
+        assert spec.path is not None
+        if spec.table in self._reflected:
+            return build_models(spec)
+        return models_for(self._endpoints[spec.path])
+
     def _emit_warnings(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         for item in diagnostics:
             if not item.is_error and item.code not in self._silence:
@@ -510,9 +544,7 @@ class LightApi:
             statements=statements,
             read=RowEncoder(f"{spec.name}Read", spec.serializer.read),
             write=RowEncoder(f"{spec.name}Written", spec.serializer.write),
-            models=build_models(spec)
-            if spec.table in self._reflected
-            else models_for(self._endpoints[spec.path]),
+            models=self._models(spec),
             max_body_size=self._declared.max_body_size,
             endpoint_class=self._endpoints[spec.path],
             cursors=CursorCodec(self._cursor_key(spec)),
@@ -562,6 +594,12 @@ class LightApi:
                 routes.extend(health_route(route.path))
             elif route.kind is RouteKind.READY:
                 routes.extend(ready_route(route.path, db, setup))
+            elif route.kind is RouteKind.OPENAPI:
+                routes.extend(document_route(route.path, encode(self.openapi())))
+            elif route.kind is RouteKind.DOCS:
+                assert spec.openapi_url is not None
+                page = docs_page(route.path, spec.openapi_url, spec.title)
+                routes.extend(docs_routes(route.path, page))
         return routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

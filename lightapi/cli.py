@@ -1,5 +1,5 @@
-"""The ``lightapi`` command (R0.5): ``check`` (§4), ``inspect`` (R3.6) and ``serve`` (R16.7),
-which plain ``lightapi`` runs too (compatible).
+"""The ``lightapi`` command (R0.5): ``check`` (§4), ``inspect`` (R3.6), ``openapi`` (R17.9) and
+``serve`` (R16.7), which plain ``lightapi`` runs too (compatible).
 
 Exit codes (R4.10): 0 no problem at or above the fail level, 1 at least one, 2 a usage error,
 a target that cannot be found or imported, or an invalid ``[tool.lightapi]`` table. This module
@@ -66,6 +66,21 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument(
         "--traceback", action="store_true", help="show the traceback of an import failure"
     )
+    openapi = commands.add_parser(
+        "openapi",
+        help="print or write the OpenAPI document of an app, or check a committed copy",
+        description="Print the OpenAPI 3.1 document of an app (indent 2), write it to a file, "
+        "or exit 1 with a diff when a committed copy differs.",
+    )
+    openapi.add_argument("target", metavar="TARGET", help=TARGET_HELP)
+    written = openapi.add_mutually_exclusive_group()
+    written.add_argument("-o", "--output", metavar="FILE", help="write the document to FILE")
+    written.add_argument(
+        "--check", metavar="FILE", help="exit 1 with a diff when FILE is not the document"
+    )
+    openapi.add_argument(
+        "--traceback", action="store_true", help="show the traceback of an import failure"
+    )
     serve = commands.add_parser(
         "serve",
         help="compile a YAML file or module:app, then serve it with uvicorn",
@@ -102,12 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 problems found, 2 usage error)."""
     parser = _parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
-    commands = ("check", "inspect", "serve")
-    if not any(argument in commands for argument in arguments) and not {
-        "-h",
-        "--help",
-        "--version",
-    } & set(arguments):
+    first = arguments[0] if arguments else None
+    if first not in ("check", "inspect", "openapi", "serve", "-h", "--help", "--version"):
         arguments.insert(0, "serve")  # plain ``lightapi [TARGET]`` serves (R16.7)
     try:
         args = parser.parse_args(arguments)
@@ -127,4 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lightapi._commands import inspect as inspect_command
 
         return inspect_command.run(args.target, as_json=args.json, show_traceback=args.traceback)
+    if args.command == "openapi":
+        from lightapi._commands import openapi
+
+        return openapi.run(
+            args.target, output=args.output, check=args.check, show_traceback=args.traceback
+        )
     return _serve(args)

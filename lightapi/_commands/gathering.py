@@ -1,5 +1,5 @@
-"""What ``check`` and ``inspect`` share: import the targets in collect mode, gather every
-diagnostic once (R3.13), and drop silenced warnings (R3.14).
+"""What ``check``, ``inspect`` and ``openapi`` share: import the targets in collect mode,
+gather every diagnostic once (R3.13), and drop silenced warnings (R3.14).
 
 Diagnostics come from three places (R4.4): those recorded while the targets were imported (an
 option record at module level that no endpoint uses reports only there), each endpoint class of
@@ -12,14 +12,26 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from lightapi._targets import ImportFailure, TargetError, Workspace, project_config, resolve_targets
+from lightapi._targets import (
+    ImportFailure,
+    Loaded,
+    TargetError,
+    Workspace,
+    apps_of,
+    project_config,
+    resolve_targets,
+)
 from lightapi.spec.diagnostics import (
     Diagnostic,
     collect_diagnostics,
     same_problem,
     unique_sorted,
 )
+
+if TYPE_CHECKING:
+    from lightapi.app import LightApi
 
 # Rank of a diagnostic's source when the same problem is found twice: a class's or an app's
 # own diagnostics name the endpoint option (BookEndpoint.Meta.pagination), while one recorded
@@ -80,3 +92,18 @@ def usage_error(error: TargetError, *, show_traceback: bool = False) -> int:
         sys.stderr.write(error.format_traceback())
     sys.stderr.write(f"error: {error}\n")
     return 2
+
+
+def module_app(loaded: Loaded) -> tuple[str, LightApi] | None:
+    """The app a target names with ``:attr``, else the one app bound in its module; a module
+    binding several is a usage error (name one)."""
+    if loaded.obj is not None and not isinstance(loaded.obj, type):
+        return loaded.target.attr or "app", cast("LightApi", loaded.obj)
+    apps = apps_of(loaded.module) if loaded.module is not None else []
+    if len(apps) > 1:
+        names = ", ".join(name for name, _ in apps)
+        raise TargetError(
+            f"{loaded.target.text} binds {len(apps)} LightApi apps ({names}); "
+            f"name one, e.g. {loaded.target.text}:{apps[0][0]}"
+        )
+    return apps[0] if apps else None

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from lightapi._commands.gathering import Gathered, gather, usage_error
-from lightapi._targets import TargetError, apps_of
+from lightapi._commands.gathering import Gathered, gather, module_app, usage_error
+from lightapi._targets import TargetError
 from lightapi.spec.diagnostics import as_json_object, render_text
 from lightapi.spec.dump import to_dict
 from lightapi.spec.model import (
@@ -35,7 +35,6 @@ from lightapi.spec.model import (
 )
 
 if TYPE_CHECKING:
-    from lightapi.app import LightApi
     from lightapi.rest import RestEndpoint
 
 __all__ = ["Subject", "run", "subject_of", "to_json", "to_text"]
@@ -64,20 +63,11 @@ def subject_of(gathered: Gathered) -> Subject:
         endpoint = cast("type[RestEndpoint]", obj).__lightapi_spec__
         assert endpoint is not None  # the resolver accepts concrete endpoint classes only
         return Subject(None, None, (endpoint,))
-    if obj is not None:
-        named = cast("LightApi", obj).__lightapi_compiled__()[0]
-        return Subject(loaded.target.attr, named, named.endpoints)
-    apps = apps_of(loaded.module) if loaded.module is not None else []
-    if len(apps) > 1:
-        names = ", ".join(name for name, _ in apps)
-        raise TargetError(
-            f"{loaded.target.text} binds {len(apps)} LightApi apps ({names}); "
-            f"name one, e.g. {loaded.target.text}:{apps[0][0]}"
-        )
-    if apps:
-        name, app = apps[0]
+    found = module_app(loaded)
+    if found is not None:
+        name, app = found
         spec = app.__lightapi_compiled__()[0]
-        return Subject(name, spec, spec.endpoints)
+        return Subject(loaded.target.attr or name, spec, spec.endpoints)
     endpoints = tuple(
         cls.__lightapi_spec__
         for cls in workspace.endpoints(loaded)

@@ -14,12 +14,13 @@ from typing import Final
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from lightapi._runtime.auth import Guard
 from lightapi._runtime.cache import ResponseCache
 from lightapi._runtime.db import Database
+from lightapi._runtime.docs import assets, static_path
 from lightapi._runtime.encoding import encode
 from lightapi._runtime.errors import DATABASE_UNAVAILABLE, JSON, answer_failure, error_response
 from lightapi._runtime.handlers import EndpointRuntime, Handler, operation_handler
@@ -177,6 +178,24 @@ def ready_route(path: str, db: Database, setup: TableSetup) -> list[BaseRoute]:
         return Response(OK_BODY, media_type=JSON)
 
     return _both_slash_forms(path, _simple_get(readyz))
+
+
+def document_route(path: str, body: bytes) -> list[BaseRoute]:
+    """R17.1: the OpenAPI document, rendered once at build and served as stored bytes."""
+
+    async def openapi(request: Request) -> Response:
+        return Response(body, media_type=JSON)
+
+    return _both_slash_forms(path, _simple_get(openapi))
+
+
+def docs_routes(path: str, page: bytes) -> list[BaseRoute]:
+    """R17.7: the Swagger UI page and, under ``<path>/static/``, its own assets."""
+
+    async def docs(request: Request) -> Response:
+        return Response(page, media_type="text/html; charset=utf-8")
+
+    return [*_both_slash_forms(path, _simple_get(docs)), Mount(static_path(path), assets())]
 
 
 def _simple_get(handler: Handler) -> Endpoint:

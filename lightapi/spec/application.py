@@ -71,10 +71,20 @@ def endpoint_routes(path: str, spec: EndpointSpec) -> tuple[RouteSpec, ...]:
 
 def _builtin_routes(decl: AppDecl) -> tuple[RouteSpec, ...]:
     routes = []
-    for url, kind in ((decl.health_url, RouteKind.HEALTH), (decl.ready_url, RouteKind.READY)):
+    for url, kind in (
+        (decl.health_url, RouteKind.HEALTH),
+        (decl.ready_url, RouteKind.READY),
+        (decl.openapi_url, RouteKind.OPENAPI),
+        (_docs_url(decl), RouteKind.DOCS),
+    ):
         if url is not None:
             routes.append(RouteSpec(path=url, endpoint=None, kind=kind, methods=("GET",)))
     return tuple(routes)
+
+
+def _docs_url(decl: AppDecl) -> str | None:
+    """The docs page reads the document, so it is served only with it (R17.8)."""
+    return decl.docs_url if decl.openapi_url is not None else None
 
 
 def compile_app(decl: AppDecl) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
@@ -111,11 +121,14 @@ def compile_app(decl: AppDecl) -> tuple[AppSpec, tuple[Diagnostic, ...]]:
         middlewares=decl.middlewares,
         max_body_size=decl.max_body_size,
         openapi_url=decl.openapi_url,
-        docs_url=decl.docs_url,
+        docs_url=_docs_url(decl),
         health_url=decl.health_url,
         ready_url=decl.ready_url,
         database=decl.database,
         cache=CacheSettingsSpec(redis_url=decl.redis_url, prefix=decl.cache_prefix),
+        title=decl.title,
+        version=decl.version,
+        description=decl.description,
     )
     return spec, tuple(found.items)
 

@@ -156,6 +156,9 @@ class AppDecl:
     max_body_size: int | None = 1_048_576
     openapi_url: str | None = "/openapi.json"
     docs_url: str | None = "/docs"
+    title: str = "LightAPI"
+    version: str = "1.0.0"
+    description: str | None = None
     health_url: str | None = "/healthz"
     ready_url: str | None = "/readyz"
     database: Any = None  # DatabaseSpec or None

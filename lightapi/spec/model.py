@@ -396,6 +396,9 @@ class AppSpec:
     ready_url: str | None
     database: DatabaseSpec | None
     cache: CacheSettingsSpec
+    title: str = "LightAPI"  # the OpenAPI document's info (R17.8)
+    version: str = "1.0.0"
+    description: str | None = None
 
     def endpoint(self, name: str) -> EndpointSpec:
         for spec in self.endpoints:

@@ -60,10 +60,12 @@ REVIEW_BLOCK = f"""ReviewEndpoint ({ENDPOINTS}:17)
 CLEAN_TEXT = f"""app (LightApi)
   database: sqlite:///clean.db (sqlite+pysqlite, sync)
   routes:
-    /books       GET, POST                PlainBookEndpoint
-    /books/{{id}}  GET, PUT, PATCH, DELETE  PlainBookEndpoint
-    /healthz     GET                      health
-    /readyz      GET                      ready
+    /books         GET, POST                PlainBookEndpoint
+    /books/{{id}}    GET, PUT, PATCH, DELETE  PlainBookEndpoint
+    /healthz       GET                      health
+    /readyz        GET                      ready
+    /openapi.json  GET                      openapi
+    /docs          GET                      docs
   auth: path /auth, login routes off
   jwt: HS256, expiration 3600s, issuer -, audience -, require exp no, secret not set
   rate limit: 1000/minute, 10000/hour, 100000/day, per process
