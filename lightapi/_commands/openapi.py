@@ -24,9 +24,10 @@ from lightapi.spec.diagnostics import render_text
 
 def _document(target: str) -> str:
     gathered = gather([target])
-    found = module_app(gathered.workspace.loaded[0])
+    loaded = gathered.workspace.loaded[0]
+    found = None if isinstance(loaded.obj, type) else module_app(loaded)
     if found is None:
-        raise TargetError(f"{target} binds no LightApi app; name one as module:attr")
+        raise TargetError(f"{target} names no LightApi app; name one as module:attr")
     if gathered.errors:
         raise SpecError(tuple(gathered.errors))
     return render(found[1].openapi())
@@ -59,17 +60,14 @@ def summary(committed: str, generated: str) -> list[str]:
         old.get("components", {}).get(key) != new["components"].get(key) for key in components
     ):
         lines.append("  ~ other parts (info, responses or security schemes)")
-    return lines
+    return lines or ["  the same document, formatted otherwise (expected: indent 2, final newline)"]
 
 
 def _differences(committed: str, generated: str, name: str) -> str:
     lines = difflib.unified_diff(
-        committed.splitlines(keepends=True),
-        generated.splitlines(keepends=True),
-        fromfile=name,
-        tofile="generated",
+        committed.splitlines(), generated.splitlines(), fromfile=name, tofile="generated"
     )
-    return "".join(lines)
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def run(target: str, *, output: str | None, check: str | None, show_traceback: bool = False) -> int:

@@ -88,6 +88,14 @@ _QUERY_TYPES: Final[dict[ColumnType, Schema]] = {
     ColumnType.JSON: {"type": "string"},
 }
 HEADER: Final[Schema] = {"schema": {"type": "string"}}
+OPERATOR_WORDS: Final = {
+    "exact": "equals",
+    "ne": "is not (or null)",
+    "gt": "is above",
+    "gte": "is at least",
+    "lt": "is below",
+    "lte": "is at most",
+}
 
 
 RETRY_AFTER: Final = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}}
@@ -173,7 +181,8 @@ def _filter_parameters(spec: EndpointSpec, field: FieldSpec) -> list[Any]:
         elif operator == "isnull":
             schema, description = {"type": "boolean"}, f"Rows whose {field.name} is (not) null"
         else:
-            schema, description = typed, f"Rows whose {field.name} is {operator} the value"
+            relation = OPERATOR_WORDS.get(operator, operator)
+            schema, description = typed, f"Rows whose {field.name} {relation} the value"
         parameters.append(_query(name, schema, description))
     return parameters
 

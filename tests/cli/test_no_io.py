@@ -1,5 +1,5 @@
 """R4.5: ``check`` and ``inspect`` never open a database connection, contact Redis, bind a port
-or start a server.
+or start a server; nor does ``openapi`` for an app without reflected tables (R17.9).
 
 The target apps' database URLs (``postgresql+psycopg``, ``postgresql+asyncpg``) and Redis URLs
 point at a socket this test listens on and never accepts from; one target calls ``app.run()``
@@ -43,6 +43,8 @@ def assert_never_contacted(server: socket.socket) -> None:
         ["inspect", f"{TARGETS[0]}:sync_app", "--json"],
         ["inspect", f"{TARGETS[0]}:async_app"],
         ["inspect", TARGETS[1]],
+        ["openapi", f"{TARGETS[0]}:async_app"],
+        ["openapi", TARGETS[1]],
     ],
 )
 def test_commands_never_connect_in_process(cli, listener, args):
