@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jwt
 import pytest
+from openapi_spec_validator import validate
 from sqlalchemy import create_engine, text
 
 from lightapi import LightApi, SpecError
@@ -68,6 +69,9 @@ def test_both_front_ends_compile_to_the_same_spec(tmp_path, monkeypatch):
         document.pop("database")  # the same URL, written twice
         specs.append(_comparable(document))
     assert specs[0] == specs[1]
+    openapi = classes.openapi()
+    validate(openapi)  # R17.1, for an app using every option
+    assert yaml_app.openapi() == openapi  # one IR, one document (§17)
 
 
 async def _token(client, user="ann"):
