@@ -92,8 +92,12 @@ def integrity_detail(error: exc.IntegrityError) -> str:
 
 
 def _rejects_value(error: BaseException) -> bool:
-    """A value the database refuses (SQLSTATE class 22, or asyncpg's client-side check)."""
+    """A value the database refuses (SQLSTATE class 22, or asyncpg's client-side check), or one
+    that cannot even be bound to its column (a Decimal past the 28 digits of Python's decimal
+    context when quantized to the column's scale: ``decimal.InvalidOperation``)."""
     if isinstance(error, (exc.DataError, OverflowError)):
+        return True
+    if isinstance(error, exc.StatementError) and isinstance(error.orig, ArithmeticError):
         return True
     state = _sqlstate(error.__cause__) or _sqlstate(getattr(error, "orig", None))
     if state is not None and state.startswith("22"):

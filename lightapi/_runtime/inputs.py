@@ -120,7 +120,7 @@ def parse_if_match(value: str | None, pk: int) -> IfMatch | None:
         if weak or not tag.startswith(prefix):
             continue
         number = tag[len(prefix) :]
-        if number.isdigit():
+        if number.isascii() and number.isdigit():  # not "²": latin-1 headers allow \xb2
             versions.append(int(number))
     return IfMatch(any_version=False, versions=tuple(versions))
 

@@ -138,6 +138,10 @@ class Statements:
             values[table.c.version] = table.c.version + 1
         if "updated_at" in table.c:
             values[table.c.updated_at] = bindparam(NOW)
+        if not values:
+            # An empty PATCH of a table without version and updated_at (R15.4) changes nothing,
+            # but still answers the row or 404: ``SET key = key`` keeps it one UPDATE.
+            values[self.pk] = self.pk
         statement = update(table).where(self.pk == bindparam(PK)).values(values)
         condition = self._condition(check)
         if condition is not None:

@@ -110,6 +110,19 @@ async def test_unparsable_if_match_is_400(book, header):
     assert response.json() == {"detail": "Invalid If-Match header"}
 
 
+async def test_if_match_tags_with_non_ascii_digits_name_no_version(book):
+    """Header values are latin-1, and "²" (0xB2) is a digit to str.isdigit but not to int():
+    such a tag names no version of the row, so the write is 412, not a 500."""
+    client, pk = book
+    superscript = f'"{pk}-'.encode() + b'\xb2"'
+    patched = await client.patch(f"/books/{pk}", json={}, headers={"If-Match": superscript})
+    assert (patched.status_code, patched.json()) == (412, {"detail": "precondition failed"})
+    deleted = await client.delete(f"/books/{pk}", headers={"If-Match": superscript})
+    assert deleted.status_code == 412
+    read = await client.get(f"/books/{pk}", headers={"If-None-Match": superscript})
+    assert read.status_code == 200
+
+
 async def test_if_none_match_gives_304(book):
     client, pk = book
     etag = (await client.get(f"/books/{pk}")).headers["etag"]
