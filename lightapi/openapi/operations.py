@@ -21,6 +21,11 @@ endpoint's configuration (R5.3):
 |        | delete (``?version=``)                       | locking                                |
 | 429    | every operation of the endpoint              | Basic backend with a rate limiter      |
 | 503    | every endpoint operation                     | always (the database is unavailable)   |
+
+A 422 is a list of validation errors (``ValidationError``), except where a client value reaches
+the database, which may refuse it with ``{"detail": "value rejected by the database"}`` (R5.21):
+there the body is either (``anyOf``). That is every write with a body, a version-checked delete
+(``?version=``, ``If-Match``) and a list with filters (values and search terms are bound).
 """
 
 from __future__ import annotations
@@ -98,15 +103,20 @@ OPERATOR_WORDS: Final = {
 }
 
 
+REJECTED: Final = "Validation error, or a value the database rejects"
 RETRY_AFTER: Final = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}}
 
 
-def _error(status: str) -> Any:
-    schema = "ValidationError" if status == "422" else "Error"
-    response: dict[str, Any] = {
-        "description": DESCRIPTIONS[status],
-        "content": {JSON: {"schema": ref(schema)}},
-    }
+def _error(status: str, *, rejected: bool = False) -> Any:
+    """An error response; ``rejected``: a 422 may also be the database refusing a value."""
+    schema = ref("Error")
+    description = DESCRIPTIONS[status]
+    if status == "422":
+        schema = ref("ValidationError")
+        if rejected:
+            schema = {"anyOf": [schema, ref("Error")]}
+            description = REJECTED
+    response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": schema}}}
     if status in ("429", "503"):
         response["headers"] = RETRY_AFTER
     return response
@@ -297,9 +307,11 @@ def endpoint_operation(app: AppSpec, spec: EndpointSpec, operation: Operation) -
     responses: Responses = {status: success}
     if operation is Operation.RETRIEVE and spec.locking.enabled:
         responses["304"] = {"description": DESCRIPTIONS["304"]}
+    # Where client values are bound, the database may refuse one (R5.21; module docstring).
+    binds_values = operation is not Operation.LIST or spec.filtering is not None
     for failure in _statuses(app, spec, operation):
         if failure != "304":
-            responses[failure] = _error(failure)
+            responses[failure] = _error(failure, rejected=binds_values)
     if "400" in responses:
         responses["400"]["description"] = _bad_request(spec, operation)
     parameters: list[Any] = []
