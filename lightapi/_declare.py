@@ -10,12 +10,12 @@ import inspect
 import sys
 import typing
 from collections.abc import Callable, Iterator
-from typing import Any, Final
+from typing import Any
 
 from lightapi._source import ClassSource
 from lightapi.fields import field_declaration
 from lightapi.methods import _VerbMixin, declared_verbs
-from lightapi.spec.compile import HELPER_TWINS, VERB_HOOKS
+from lightapi.spec.compile import HOOK_ARITY
 from lightapi.spec.declarations import (
     EndpointDecl,
     FieldDecl,
@@ -26,22 +26,6 @@ from lightapi.spec.declarations import (
 from lightapi.spec.diagnostics import relative_path
 from lightapi.spec.model import MISSING, QuerysetKind, SourceLocation
 from lightapi.spec.types import describe_annotation
-
-# Hook name -> how many positional arguments after self it must accept (R2.22, R2.23).
-HOOK_ARITY: Final = {
-    **dict.fromkeys(VERB_HOOKS, ("request",)),
-    "list": ("request",),
-    "retrieve": ("request", "pk"),
-    "create": ("data",),
-    "update": ("data", "pk"),
-    "destroy": ("request", "pk"),
-    "_list_async": ("request",),
-    "_retrieve_async": ("request", "pk"),
-    "_create_async": ("data",),
-    "_update_async": ("data", "pk"),
-    "_destroy_async": ("request", "pk"),
-}
-assert set(HELPER_TWINS) | set(HELPER_TWINS.values()) <= set(HOOK_ARITY)
 
 
 def user_classes(cls: type, base: type) -> Iterator[type]:

@@ -47,6 +47,21 @@ HELPER_TWINS: Final = {
     "update": "_update_async",
     "destroy": "_destroy_async",
 }
+# Hook name -> how many positional arguments after self it must accept (R2.22, R2.23).
+HOOK_ARITY: Final = {
+    **dict.fromkeys(VERB_HOOKS, ("request",)),
+    "list": ("request",),
+    "retrieve": ("request", "pk"),
+    "create": ("data",),
+    "update": ("data", "pk"),
+    "destroy": ("request", "pk"),
+    "_list_async": ("request",),
+    "_retrieve_async": ("request", "pk"),
+    "_create_async": ("data",),
+    "_update_async": ("data", "pk"),
+    "_destroy_async": ("request", "pk"),
+}
+assert set(HELPER_TWINS) | set(HELPER_TWINS.values()) <= set(HOOK_ARITY)
 
 
 def default_table_name(class_name: str) -> str:
