@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 from lightapi._refs import backend_ref, filter_ref, permission_refs, rate_limiter_ref
 from lightapi._source import ClassSource
-from lightapi.spec.authentication import authentication_findings
+from lightapi.spec.authentication import JwtAlgorithm, authentication_findings
 from lightapi.spec.declarations import (
     AuthenticationDecl,
     CacheDecl,
@@ -27,7 +27,18 @@ from lightapi.spec.findings import Findings
 from lightapi.spec.model import ObjectRef, SourceLocation
 from lightapi.spec.options import cache_findings, pagination_findings, serializer_findings
 
+if TYPE_CHECKING:
+    from lightapi.authentication import BaseAuthentication, BasePermission
+    from lightapi.filters import BaseFilter
+    from lightapi.rate_limiter import RateLimiter
+
 __all__ = ["Authentication", "Cache", "Config", "Filtering", "Pagination", "Serializer", "config"]
+
+
+# The parameter types say statically what the records check at run time (R18.3); the runtime
+# still accepts any value and reports a wrong one as its LA code (R1.4), so the annotations
+# change no behaviour. A permission is a class or an instance, alone or per verb (R10.1).
+_Permission: TypeAlias = "type[BasePermission] | BasePermission"
 
 
 def _caller(depth: int = 2) -> SourceLocation:
@@ -104,12 +115,12 @@ class Authentication(_Record):
 
     def __init__(
         self,
-        backend: Any = None,
-        permission: Any = None,
+        backend: type[BaseAuthentication] | BaseAuthentication | None = None,
+        permission: _Permission | Mapping[str, _Permission] | None = None,
         jwt_expiration: int | None = None,
         jwt_extra_claims: Sequence[str] = (),
-        jwt_algorithm: str | None = None,
-        rate_limiter: Any = None,
+        jwt_algorithm: JwtAlgorithm | None = None,
+        rate_limiter: RateLimiter | Mapping[str, int] | None = None,
     ) -> None:
         declaration = AuthenticationDecl(
             backend=backend_ref(backend),
@@ -150,7 +161,7 @@ class Filtering(_Record):
 
     def __init__(
         self,
-        backends: Sequence[Any] = (),
+        backends: Sequence[type[BaseFilter]] = (),
         fields: Sequence[str] = (),
         search: Sequence[str] = (),
         ordering: Sequence[str] = (),

@@ -6,6 +6,7 @@ import dataclasses
 import inspect
 import sys
 from collections.abc import Callable
+from types import EllipsisType
 from typing import Any, Final, TypeVar, overload
 
 import pydantic
@@ -51,6 +52,20 @@ class ColumnOptions:
     location: SourceLocation
 
 
+# The overloads type a field's value as its annotation (R18.3): ``x: int = Field(default="a")``
+# is an error, a default or a factory must produce the annotated type, and a Field without
+# either (constraints only) or with pydantic's ``...`` "required" marker fits any annotation.
+@overload
+def Field(
+    default: EllipsisType,
+    *,
+    foreign_key: str | None = None,
+    unique: bool = False,
+    index: bool = False,
+    exclude: bool = False,
+    decimal_places: int | None = None,
+    **kwargs: Any,
+) -> Any: ...
 @overload
 def Field(
     default: _T,

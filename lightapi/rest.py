@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec
 
 from lightapi._declare import endpoint_declaration, take_defaults
 from lightapi._source import ClassSource
@@ -22,8 +22,13 @@ from lightapi.spec.model import VERBS, EndpointSpec
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from starlette.requests import Request
+
+    from lightapi.app import LightApi
 
 __all__ = ["HttpMethod", "RestEndpoint"]
+
+_P = ParamSpec("_P")
 
 
 class _SchemaModel:
@@ -50,6 +55,15 @@ class RestEndpoint:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     version: int
+
+    # Set by the app on the per-request instance hooks run on (R2.21, R23.6); declared here so
+    # that hooks type-check (R18.3). The compiler reads user classes only, never these. ``body``
+    # and ``data`` are Any: unlike ``request`` and ``app`` they are not reserved field names
+    # (R2.15), and a field ``body: str`` must stay a valid override.
+    request: Request
+    app: LightApi
+    body: Any
+    data: Any
 
     _allowed_methods: ClassVar[frozenset[str]] = frozenset(VERBS)
     __lightapi_spec__: ClassVar[EndpointSpec | None] = None
@@ -94,8 +108,14 @@ class RestEndpoint:
 
     # -- per request (R2.21-R2.23) -------------------------------------------------------------
 
-    def background(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
-        """Run ``function(*args, **kwargs)`` after the response is sent (R13.4)."""
+    def background(
+        self, function: Callable[_P, object], /, *args: _P.args, **kwargs: _P.kwargs
+    ) -> None:
+        """Run ``function(*args, **kwargs)`` after the response is sent (R13.4).
+
+        ``function`` may be sync or async (its result is not used); the ParamSpec lets a type
+        checker hold the arguments against its parameters (R18.3).
+        """
         tasks = self.__dict__.get("_lightapi_tasks")
         if tasks is None:
             raise RuntimeError("background() called outside request handler")

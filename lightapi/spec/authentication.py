@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeAlias, get_args
 
 from lightapi.spec.declarations import AuthenticationDecl
 from lightapi.spec.findings import Findings
@@ -30,7 +30,9 @@ from lightapi.spec.model import (
 )
 from lightapi.spec.options import SubjectOf, not_int
 
-JWT_ALGORITHMS: Final = ("HS256", "HS384", "HS512")
+# The one list of supported algorithms (LA406), also the type of Authentication(jwt_algorithm=).
+JwtAlgorithm: TypeAlias = Literal["HS256", "HS384", "HS512"]
+JWT_ALGORITHMS: Final[tuple[str, ...]] = get_args(JwtAlgorithm)
 USER_PERMISSIONS: Final = frozenset({RefKind.IS_AUTHENTICATED, RefKind.IS_ADMIN_USER})
 IS_AUTHENTICATED: Final = ObjectRef(kind=RefKind.IS_AUTHENTICATED, name="IsAuthenticated")
 ALLOW_ANY: Final = ObjectRef(kind=RefKind.ALLOW_ANY, name="AllowAny")
