@@ -15,6 +15,7 @@ where an unknown could change the outcome of a rule, that rule's codes are dropp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
@@ -70,6 +71,10 @@ _DECLS: Final = {
 _NAME_LISTS: Final = frozenset(
     {"vary_on", "fields", "search", "ordering", "jwt_extra_claims", "read", "write"}
 )
+
+
+# Module name -> the file mypy read it from (locations name files, as lightapi check does).
+PathOf = Callable[[str], str]
 
 
 @dataclass
@@ -165,7 +170,7 @@ def _argument(name: str, data: dict[str, Any]) -> Any:
     return _names(value) if isinstance(value, (str, list, tuple)) else UNKNOWN
 
 
-def _serializer(parts: dict[str, Any], base: dict[str, Any] | None, file: str) -> Any:
+def _serializer(parts: dict[str, Any], base: dict[str, Any] | None, paths: PathOf) -> Any:
     """A SerializerDecl from a subclass body (``base``) and call arguments (``parts``)."""
     values: dict[str, Any] = {}
     locations: dict[str, SourceLocation] = {}
@@ -174,7 +179,7 @@ def _serializer(parts: dict[str, Any], base: dict[str, Any] | None, file: str) -
             value = decode(encoded)
             values[part] = value if value is None or value is UNKNOWN else _names(value)
         for part, line in base["lines"].items():
-            locations[part] = _location(file, line)
+            locations[part] = _location(paths(base["module"]), line)
     for part, value in parts.items():
         values[part] = value
         locations.pop(part, None)
@@ -183,19 +188,19 @@ def _serializer(parts: dict[str, Any], base: dict[str, Any] | None, file: str) -
     return values, locations
 
 
-def option_value(data: dict[str, Any], file: str, assembly: Assembly) -> Any:
+def option_value(data: dict[str, Any], file: str, paths: PathOf, assembly: Assembly) -> Any:
     """The Meta value the runtime would see: a ``*Decl``, a raw value, or UNKNOWN."""
     if "class" in data:
         return type(data["class"], (), {})  # only its name is ever read (LA102, LA204)
     if "serializer_class" in data:
         given = data["serializer_class"]
-        built = _serializer({}, given, file)
+        built = _serializer({}, given, paths)
         if given["uncertain"] or built is UNKNOWN:
             return UNKNOWN
         values, locations = built
         return SerializerDecl(
             **values,
-            location=_location(file, given["line"]),
+            location=_location(paths(given["module"]), given["line"]),
             part_locations=MappingProxyType(locations),
         )
     if "record" not in data:
@@ -213,7 +218,7 @@ def option_value(data: dict[str, Any], file: str, assembly: Assembly) -> Any:
         assembly.uncertain(OPTION_CODES[kind])
     location = _location(file, data["line"])
     if kind == "serializer":
-        built = _serializer(arguments, data.get("base"), file)
+        built = _serializer(arguments, data.get("base"), paths)
         if built is UNKNOWN or (data.get("base") or {}).get("uncertain"):
             assembly.uncertain(OPTION_CODES[kind])
             return UNKNOWN
@@ -228,12 +233,12 @@ def option_value(data: dict[str, Any], file: str, assembly: Assembly) -> Any:
 
 
 def meta_decls(
-    options: list[tuple[dict[str, Any], str]], assembly: Assembly
+    options: list[tuple[dict[str, Any], str]], paths: PathOf, assembly: Assembly
 ) -> tuple[OptionDecl, ...]:
     """The Meta options (later classes of the Meta's MRO win, as at run time)."""
     found: dict[str, OptionDecl] = {}
     for data, file in options:
-        value = option_value(data["value"], file, assembly)
+        value = option_value(data["value"], file, paths, assembly)
         if value is UNKNOWN:
             found.pop(data["name"], None)
             assembly.uncertain(OPTION_CODES.get(data["name"], frozenset()))

@@ -41,8 +41,12 @@ def is_endpoint(info: TypeInfo) -> bool:
 
 
 def _module_path(ctx: ClassDefContext, info: TypeInfo) -> str:
-    module = ctx.api.modules.get(info.module_name)
-    return module.path if module is not None else info.module_name
+    return _path_of(ctx, info.module_name)
+
+
+def _path_of(ctx: ClassDefContext, module_name: str) -> str:
+    module = ctx.api.modules.get(module_name)
+    return module.path if module is not None else module_name
 
 
 def _user_classes(info: TypeInfo) -> list[TypeInfo]:
@@ -50,16 +54,16 @@ def _user_classes(info: TypeInfo) -> list[TypeInfo]:
     return [
         klass
         for klass in reversed(info.mro)
-        if klass.fullname not in ("builtins.object", REST_ENDPOINT)
-        and not any(base.fullname == VERB_MIXIN for base in klass.mro)
-        and not klass.fullname.startswith(("builtins.", "lightapi."))
+        if not klass.fullname.startswith(("builtins.", "lightapi."))
+        and "_verb" not in klass.names  # a verb mixin of the user's
     ]
 
 
 def _methods(info: TypeInfo, assembly: Assembly) -> frozenset[str] | None:
+    """The verbs of the mixins among the bases (lightapi.methods.declared_verbs)."""
     verbs = set()
     for klass in info.mro:
-        if klass.fullname == VERB_MIXIN or not any(b.fullname == VERB_MIXIN for b in klass.mro):
+        if "_verb" not in klass.names or klass.fullname == VERB_MIXIN:
             continue
         if klass.fullname.startswith(VERB_PREFIX):
             verbs.add(klass.fullname[len(VERB_PREFIX) :])
@@ -117,7 +121,7 @@ def assemble(ctx: ClassDefContext) -> tuple[EndpointDecl, Assembly]:
         module=info.module_name,
         location=SourceLocation(file=path, line=ctx.cls.line),
         fields=tuple(fields.values()),
-        meta=meta_decls(_meta(info, ctx, assembly), assembly),
+        meta=meta_decls(_meta(info, ctx, assembly), lambda name: _path_of(ctx, name), assembly),
         methods=_methods(info, assembly),
         hooks=tuple(hooks.values()),
         queryset=queryset,

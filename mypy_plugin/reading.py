@@ -39,6 +39,7 @@ from mypy.types import (
     PlaceholderType,
     ProperType,
     Type,
+    UnboundType,
     UnionType,
     get_proper_type,
 )
@@ -104,7 +105,7 @@ class Incomplete(Exception):
 def describe_type(declared: Type | None) -> dict[str, Any] | None:
     """The TypeRef of an annotation as data, or None when it cannot be known (``Any``)."""
     proper = get_proper_type(declared)
-    if proper is None or isinstance(proper, AnyType):
+    if proper is None or isinstance(proper, (AnyType, UnboundType)):  # unresolved: LA001's
         return None
     if isinstance(proper, PlaceholderType):
         raise Incomplete
@@ -385,7 +386,7 @@ def serializer_class(info: TypeInfo) -> dict[str, Any] | None:
     if stored is not None and "serializer" in stored:
         return dict(stored["serializer"])
     if info.fullname == SERIALIZER:
-        return {"parts": {}, "lines": {}, "line": info.line, "uncertain": False}
+        return {"parts": {}, "lines": {}, "line": 0, "module": "", "uncertain": False}
     if not info.defn.defs.body and info.names:
         return None  # its tree is gone and it holds no data of ours: nothing is known
     parts: dict[str, Any] = {}
@@ -407,7 +408,13 @@ def serializer_class(info: TypeInfo) -> dict[str, Any] | None:
             if isinstance(target, NameExpr) and target.name in SERIALIZER_PARTS:
                 parts[target.name] = encode(literal(statement.rvalue))
                 lines[target.name] = statement.line
-    data = {"parts": parts, "lines": lines, "line": info.line, "uncertain": uncertain}
+    data = {
+        "parts": parts,
+        "lines": lines,
+        "line": info.line,
+        "module": info.module_name,  # where lines point: the class may be in another file
+        "uncertain": uncertain,
+    }
     info.metadata.setdefault(KEY, {})["serializer"] = data
     return data
 
