@@ -133,9 +133,19 @@ def _unreachable(error: BaseException) -> bool:
         if name is not None:
             return name.split("_")[1] in _SQLITE_UNAVAILABLE
         return any(marker in str(original) for marker in _SQLITE_UNAVAILABLE_TEXT)
+    if _unavailable_sqlstate(_sqlstate(original)):
+        return True
     return isinstance(
         error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
     )
+
+
+def _unavailable_sqlstate(state: str | None) -> bool:
+    """PostgreSQL codes of a server that cannot serve now: connection exceptions (08),
+    insufficient resources (53, e.g. too many connections) and shutdown or start-up (57P01-
+    57P05, "the database system is shutting down"). psycopg raises these as OperationalError,
+    but asyncpg's errors reach SQLAlchemy as a plain DBAPIError, so only the code tells."""
+    return state is not None and (state[:2] in ("08", "53") or state.startswith("57P"))
 
 
 def _uses_one_connection(engine: Engine) -> bool:
