@@ -49,11 +49,14 @@ async def read_body(request: Request, limit: int | None) -> bytes:
 
 
 def _reject_non_json(body: bytes) -> None:
-    """R23.2: ``NaN``/``Infinity`` are not JSON; pydantic's parser accepts them, msgspec not."""
+    """R23.2: ``NaN``/``Infinity`` are not JSON; pydantic's parser accepts them, msgspec not.
+
+    msgspec raises RecursionError, not DecodeError, on nesting past its depth limit; pydantic
+    calls such a document invalid JSON too (R5.11)."""
     if any(token in body for token in _NON_JSON_TOKENS):
         try:
             msgspec.json.decode(body)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             raise Problem(400, INVALID_JSON) from None
 
 

@@ -73,12 +73,13 @@ def as_response(result: Any) -> Response:
 
 
 def _parsed(body: bytes) -> Any:
-    """R23.6: ``self.data``; an empty body is ``{}``, invalid JSON a 400 before the hook runs."""
+    """R23.6: ``self.data``; an empty body is ``{}``, invalid JSON a 400 before the hook runs
+    (nesting past msgspec's depth limit raises RecursionError: invalid JSON as well, R5.11)."""
     if not body.strip():
         return {}
     try:
         return msgspec.json.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         raise Problem(400, INVALID_JSON) from None
 
 

@@ -41,6 +41,23 @@ async def test_invalid_json_is_400(serve, body):
     assert await _row_count(client) == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 30_000 + b"NaN" + b"]" * 30_000, b'{"title": ' + b"[" * 2_000 + b"]" * 2_000 + b"}",
+     b'{"title": "Infinity", "author": ' + b"[" * 1_000 + b"1" + b"]" * 1_000 + b"}"],
+)
+async def test_deeply_nested_json_is_400_not_500(serve, caplog, body):
+    """R5.11, R23.2: nesting past the parsers' depth limit is invalid JSON, also when the body
+    holds ``NaN``/``Infinity`` (msgspec's check raised RecursionError: a logged 500)."""
+    client = serve({"/books": BookEndpoint})
+    with caplog.at_level(logging.ERROR, logger="lightapi"):
+        response = await client.post("/books", content=body)
+    _assert_json_error(response, 400)
+    assert response.json() == {"detail": "Invalid JSON body"}
+    assert "unhandled" not in caplog.text
+    assert await _row_count(client) == 0
+
+
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b"42", b"null", b"true"])
 async def test_json_that_is_not_an_object_is_422_at_root(serve, body):
     client = serve({"/books": BookEndpoint})

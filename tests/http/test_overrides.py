@@ -196,6 +196,17 @@ async def test_hook_results_and_request_data(serve, caplog):
     assert invalid.status_code == 400 and invalid.json() == {"detail": "Invalid JSON body"}
 
 
+@pytest.mark.parametrize("depth", [1_000, 30_000])
+async def test_deeply_nested_json_before_a_hook_is_400_not_500(serve, caplog, depth):
+    """R5.11, R23.6: nesting past the parser's depth limit is invalid JSON (msgspec raised a
+    RecursionError, answered 500 with a logged traceback)."""
+    client = serve({"/results": ResultsEndpoint})
+    with caplog.at_level(logging.ERROR, logger="lightapi"):
+        response = await client.post("/results", content=b"[" * depth + b"]" * depth)
+    assert response.status_code == 400 and response.json() == {"detail": "Invalid JSON body"}
+    assert "Traceback" not in caplog.text and "unhandled" not in caplog.text
+
+
 class HelperOverrideEndpoint(RestEndpoint):
     """Overriding a helper changes what the built-in dispatch runs (R2.23)."""
 
