@@ -106,7 +106,10 @@ def _datetime(raw: str) -> datetime.datetime:
         raise CoercionError(
             "datetime_parsing", "Input should be a valid ISO 8601 datetime"
         ) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # an offset past year 1 or 9999
+        raise CoercionError("value_error", "datetime out of range in UTC") from None
 
 
 def _date(raw: str) -> datetime.date:

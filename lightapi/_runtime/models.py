@@ -32,9 +32,18 @@ UTC = datetime.timezone.utc
 _FORBID = ConfigDict(extra="forbid")
 
 
+OUT_OF_RANGE_IN_UTC = "datetime out of range in UTC"
+
+
 def to_utc(value: datetime.datetime) -> datetime.datetime:
-    """Naive datetimes are taken as UTC; aware ones are converted (R2.6)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """Naive datetimes are taken as UTC; aware ones are converted (R2.6). An offset that moves
+    the value past year 1 or 9999 (``9999-12-31T23:59:59-01:00``) is a validation error."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(OUT_OF_RANGE_IN_UTC) from None
 
 
 def python_type(spec: FieldSpec) -> Any:

@@ -120,6 +120,29 @@ async def test_float_overflow_and_decimal_places_are_422(serve):
     assert places.json()["detail"][0]["type"] == "decimal_max_places"
 
 
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+00:01"])
+async def test_datetime_with_an_offset_past_the_calendar_is_422(serve, caplog, moment):
+    """R2.6: aware datetimes are converted to UTC; one whose conversion leaves years 1-9999 is a
+    validation error at the field (it raised OverflowError: a logged 500), and nothing is
+    written."""
+    client = serve({"/sink": KitchenSinkEndpoint})
+    created = await client.post("/sink", json={"label": "kept"})
+    assert created.status_code == 201
+    with caplog.at_level(logging.ERROR, logger="lightapi"):
+        for method, path in (("POST", "/sink"), ("PATCH", "/sink/1")):
+            body = {"label": "a", "happened_at": moment, "version": 1}
+            if method == "POST":
+                del body["version"]
+            response = await client.request(method, path, json=body)
+            _assert_json_error(response, 422)
+            [error] = response.json()["detail"]
+            assert (error["type"], error["loc"]) == ("value_error", ["happened_at"])
+            assert error["input"] == moment
+    assert "unhandled" not in caplog.text
+    rows = (await client.get("/sink")).json()["results"]
+    assert [(row["label"], row["version"]) for row in rows] == [("kept", 1)]
+
+
 async def test_huge_body_is_413_before_reading(serve):
     client = serve({"/books": BookEndpoint}, max_body_size=1000)
     response = await client.post("/books", content=b" " * 1001)
