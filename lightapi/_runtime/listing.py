@@ -208,6 +208,10 @@ def _search(spec: EndpointSpec, params: QueryParams) -> str | None:
             term,
             "string_too_long",
         )
+    if "\x00" in term:
+        # R7.7 promises a literal match: SQLite's LIKE stops reading the pattern at a NUL (so
+        # "%\x00%" matched every row) and PostgreSQL text cannot hold one at all.
+        raise query_problem("search", "the search term cannot contain NUL characters", term)
     return term or None
 
 

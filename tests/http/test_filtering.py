@@ -155,6 +155,18 @@ async def test_search_matches_literally(articles, term, expected):
     assert [row["title"] for row in response.json()["results"]] == expected
 
 
+@pytest.mark.parametrize("term", ["\x00", "a\x00", "\x00zzz"])
+async def test_a_nul_in_the_search_term_is_422_on_every_engine(articles, term):
+    """R7.7: the term must match literally. SQLite's LIKE reads the pattern only up to a NUL
+    ("%\x00%" answered every row) and PostgreSQL text cannot hold one (a "value rejected" 422):
+    LightAPI refuses it itself, the same way on every engine."""
+    response = await articles.get("/articles", params={"search": term})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert (error["type"], error["loc"]) == ("value_error", ["query", "search"])
+    assert error["input"] == term
+
+
 async def test_multi_field_ordering(articles):
     assert await titles(articles, "ordering=-views,title") == [
         "beta", "gamma 100%", "back\\slash", "alpha", "snake_case"
