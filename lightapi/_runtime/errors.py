@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from lightapi._runtime.encoding import encode
@@ -29,6 +29,7 @@ BODY_TOO_LARGE: Final = "Request body too large"
 DATABASE_UNAVAILABLE: Final = "database unavailable"
 INTERNAL_ERROR: Final = "Internal Server Error"
 VALUE_REJECTED: Final = "value rejected by the database"
+CLIENT_CLOSED_REQUEST: Final = 499
 
 
 def error_response(status: int, detail: Any, headers: Mapping[str, str] | None = None) -> Response:
@@ -103,6 +104,11 @@ def answer_failure(error: Exception, request: Request, endpoint: str) -> Respons
         return error_response(error.status, error.detail, error.headers)
     if isinstance(error, HTTPException):
         return error_response(error.status_code, error.detail, error.headers)
+    if isinstance(error, ClientDisconnect):
+        # The client left before its body was read: nothing ran, nothing failed, and no one
+        # will read the answer (nginx's 499, client closed request), which middleware still see.
+        logger.debug("client left during %s %s (%s)", request.method, request.url.path, endpoint)
+        return error_response(CLIENT_CLOSED_REQUEST, "client closed request")
     logger.error(
         "unhandled error in %s %s (%s)",
         request.method,
