@@ -67,12 +67,17 @@ class ResponseCache:
         return not self._suspended or time.monotonic() >= self._retry_at
 
     def _failed(self, error: BaseException) -> None:
+        now = time.monotonic()
         if not self._suspended:
             logger.warning("cache unavailable, serving uncached: %s", type(error).__name__)
+        elif now < self._retry_at:
+            # A call that was already under way when an earlier failure suspended the cache:
+            # the outage is counted once, not once per request in flight.
+            return
         else:
             self._delay = min(self._delay * 2, LONGEST_DELAY)
         self._suspended = True
-        self._retry_at = time.monotonic() + self._delay
+        self._retry_at = now + self._delay
 
     async def _recovered(self) -> None:
         """Writes during the outage could not bump their generation: bump them all now."""
