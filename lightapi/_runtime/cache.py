@@ -129,11 +129,15 @@ class ResponseCache:
                 separators=(",", ":"),
                 default=str,
             )
+        # From the scope, never ``request.url``: parsing the URL raises ValueError on a Host
+        # header such as ``[::1`` and that failure was taken for a cache outage (R14.6), which
+        # suspended caching for every client.
+        scope = request.scope
         material = json.dumps(
             [
-                request.url.scheme,
+                scope.get("scheme", "http"),
                 request.headers.get("host", ""),
-                request.url.path,
+                scope.get("root_path", "") + scope["path"],
                 query,
                 varying,
                 user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import logging
 import shutil
 import subprocess
 import time
@@ -127,6 +128,23 @@ async def test_hit_after_miss_for_lists_details_and_head(make_client):
     assert (await client.get("/books", headers={"Accept-Language": "fr"})).headers[
         "x-cache"
     ] == "MISS"  # vary_on
+
+
+@pytest.mark.parametrize("host", ["[::1", "a[b]c:1", "[v1.x"])
+async def test_a_host_header_that_is_no_url_leaves_the_cache_working(make_client, caplog, host):
+    """R14.6 suspends caching when the backend fails, not on client input: a Host header that
+    makes an invalid URL raised ValueError while building the key, was taken for a Redis outage
+    and switched caching off for every client."""
+    client = make_client({"/books": BookEndpoint})
+    await client.post("/books", json={"title": "Dune"})
+    with caplog.at_level(logging.WARNING, logger="lightapi"):
+        for _ in range(2):
+            odd = await client.get("/books", headers={"Host": host})
+            assert odd.status_code == 200 and odd.json()["results"][0]["title"] == "Dune"
+        assert odd.headers["x-cache"] == "HIT"  # cached under its own key
+        answers = [(await client.get("/books")).headers["x-cache"] for _ in range(2)]
+    assert answers == ["MISS", "HIT"]
+    assert "cache unavailable" not in caplog.text
 
 
 @pytest.mark.parametrize(
