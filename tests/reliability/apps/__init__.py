@@ -1,0 +1,1 @@
+"""Programs the reliability suites serve under a real uvicorn."""
