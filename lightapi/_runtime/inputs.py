@@ -23,6 +23,8 @@ _NON_JSON_TOKENS: Final = (b"NaN", b"Infinity")
 _QUERY_INTEGER: Final = re.compile(r"[+-]?[0-9]{1,18}")
 
 MISSING_VERSION: Final = {"type": "missing", "loc": ["version"], "msg": "Field required"}
+# What msgspec raises for bytes that are no JSON document (R5.11).
+UNDECODABLE: Final = (msgspec.DecodeError, RecursionError, UnicodeDecodeError)
 
 
 def make_etag(pk: int, version: int) -> str:
@@ -51,12 +53,12 @@ async def read_body(request: Request, limit: int | None) -> bytes:
 def _reject_non_json(body: bytes) -> None:
     """R23.2: ``NaN``/``Infinity`` are not JSON; pydantic's parser accepts them, msgspec not.
 
-    msgspec raises RecursionError, not DecodeError, on nesting past its depth limit; pydantic
-    calls such a document invalid JSON too (R5.11)."""
+    msgspec raises RecursionError on nesting past its depth limit and UnicodeDecodeError on
+    invalid UTF-8, not DecodeError; both are invalid JSON bodies (R5.11)."""
     if any(token in body for token in _NON_JSON_TOKENS):
         try:
             msgspec.json.decode(body)
-        except (msgspec.DecodeError, RecursionError):
+        except UNDECODABLE:
             raise Problem(400, INVALID_JSON) from None
 
 
@@ -82,7 +84,7 @@ def raw_body_version(body: bytes) -> Any:
     """The body's ``version`` as written, for reporting it when other fields failed."""
     try:
         document = msgspec.json.decode(body or b"{}")
-    except msgspec.DecodeError:
+    except UNDECODABLE:
         return None
     return document.get("version") if isinstance(document, dict) else None
 

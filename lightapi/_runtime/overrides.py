@@ -30,7 +30,7 @@ from starlette.responses import Response
 from lightapi._runtime.encoding import encode_value
 from lightapi._runtime.errors import INVALID_JSON, JSON, Problem
 from lightapi._runtime.handlers import EndpointRuntime, Handler
-from lightapi._runtime.inputs import read_body
+from lightapi._runtime.inputs import UNDECODABLE, read_body
 from lightapi.spec.compile import HELPER_TWINS
 from lightapi.spec.model import Operation
 
@@ -73,13 +73,13 @@ def as_response(result: Any) -> Response:
 
 
 def _parsed(body: bytes) -> Any:
-    """R23.6: ``self.data``; an empty body is ``{}``, invalid JSON a 400 before the hook runs
-    (nesting past msgspec's depth limit raises RecursionError: invalid JSON as well, R5.11)."""
+    """R23.6: ``self.data``; an empty body is ``{}``, invalid JSON (too deep, or not UTF-8:
+    R5.11) a 400 before the hook runs."""
     if not body.strip():
         return {}
     try:
         return msgspec.json.decode(body)
-    except (msgspec.DecodeError, RecursionError):
+    except UNDECODABLE:
         raise Problem(400, INVALID_JSON) from None
 
 

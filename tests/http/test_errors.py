@@ -44,11 +44,13 @@ async def test_invalid_json_is_400(serve, body):
 @pytest.mark.parametrize(
     "body",
     [b"[" * 30_000 + b"NaN" + b"]" * 30_000, b'{"title": ' + b"[" * 2_000 + b"]" * 2_000 + b"}",
-     b'{"title": "Infinity", "author": ' + b"[" * 1_000 + b"1" + b"]" * 1_000 + b"}"],
+     b'{"title": "Infinity", "author": ' + b"[" * 1_000 + b"1" + b"]" * 1_000 + b"}",
+     b'"\x80"Infinity', b'{"title": "\xff", "year": NaN}'],
 )
-async def test_deeply_nested_json_is_400_not_500(serve, caplog, body):
-    """R5.11, R23.2: nesting past the parsers' depth limit is invalid JSON, also when the body
-    holds ``NaN``/``Infinity`` (msgspec's check raised RecursionError: a logged 500)."""
+async def test_deeply_nested_or_undecodable_json_is_400_not_500(serve, caplog, body):
+    """R5.11, R23.2: nesting past the parsers' depth limit and invalid UTF-8 are invalid JSON,
+    also when the body holds ``NaN``/``Infinity`` (msgspec's check for those raised
+    RecursionError or UnicodeDecodeError: a logged 500)."""
     client = serve({"/books": BookEndpoint})
     with caplog.at_level(logging.ERROR, logger="lightapi"):
         response = await client.post("/books", content=body)

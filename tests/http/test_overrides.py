@@ -196,13 +196,17 @@ async def test_hook_results_and_request_data(serve, caplog):
     assert invalid.status_code == 400 and invalid.json() == {"detail": "Invalid JSON body"}
 
 
-@pytest.mark.parametrize("depth", [1_000, 30_000])
-async def test_deeply_nested_json_before_a_hook_is_400_not_500(serve, caplog, depth):
-    """R5.11, R23.6: nesting past the parser's depth limit is invalid JSON (msgspec raised a
-    RecursionError, answered 500 with a logged traceback)."""
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 1_000 + b"]" * 1_000, b"[" * 30_000 + b"]" * 30_000, b'{"a": "\xff"}', b"\xc3",
+     b'{"a": "\xed\xa0\x80"}'],
+)
+async def test_undecodable_json_before_a_hook_is_400_not_500(serve, caplog, body):
+    """R5.11, R23.6: nesting past the parser's depth limit and invalid UTF-8 are invalid JSON
+    (msgspec raised RecursionError or UnicodeDecodeError, answered 500 with a traceback)."""
     client = serve({"/results": ResultsEndpoint})
     with caplog.at_level(logging.ERROR, logger="lightapi"):
-        response = await client.post("/results", content=b"[" * depth + b"]" * depth)
+        response = await client.post("/results", content=body)
     assert response.status_code == 400 and response.json() == {"detail": "Invalid JSON body"}
     assert "Traceback" not in caplog.text and "unhandled" not in caplog.text
 
