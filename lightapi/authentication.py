@@ -156,12 +156,16 @@ Validator = Callable[[str, str], Any]
 def parse_basic(header: str) -> tuple[str, str] | None:
     """R10.10, R23.8: ``Basic <padded base64 of user:password>`` in UTF-8; None if malformed."""
     scheme, _, encoded = header.strip().partition(" ")
-    if scheme.lower() != "basic" or not encoded.strip():
+    token = encoded.strip()
+    if scheme.lower() != "basic" or not token:
         return None
     try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        raw = base64.b64decode(token, validate=True)
+        decoded = raw.decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
+    if base64.b64encode(raw).decode("ascii") != token:
+        return None  # b64decode lets excess padding ("...LXB3=") and stray bits through
     username, separator, password = decoded.partition(":")
     return (username, password) if separator else None
 

@@ -50,7 +50,8 @@ class LoginSettings:
 async def _credentials(request: Request, settings: LoginSettings) -> tuple[str, str]:
     header = request.headers.get("authorization")
     body = await read_body(request, settings.max_body_size)
-    if header is not None and header.startswith("Basic "):
+    # R23.8: "Basic" alone is a malformed Basic header too (HTTP strips the space after it).
+    if header is not None and (header.startswith("Basic ") or header == "Basic"):
         parsed = parse_basic(header)
         if parsed is None:
             raise Problem(401, INVALID_CREDENTIALS)

@@ -364,6 +364,15 @@ async def test_login_with_a_basic_header(make_client):
         json={"username": "ann", "password": "pw-ann"},
     )
     assert lowercase.status_code == 200  # the prefix is case-sensitive: the body counts (R22.2)
+    for header in ("Basic", "Basic " + base64.b64encode(b"root:pw-root").decode() + "="):
+        bare = await client.post(
+            "/auth/login",
+            headers={"Authorization": header},
+            json={"username": "ann", "password": "pw-ann"},
+        )
+        # R23.8: "Basic" alone (what arrives of "Basic " once HTTP strips it) and invalid
+        # padding are malformed Basic headers, 401 even with a valid body; they answered 200.
+        assert (bare.status_code, bare.json()) == (401, {"detail": "Invalid credentials"}), header
 
 
 async def test_validator_problems_are_401_and_logged_without_credentials(make_client, caplog):
@@ -431,6 +440,9 @@ async def test_login_routes_answer_post_only(make_client):
         ("Basic ", 401),
         ("Basic !!notbase64", 401),
         ("Basic " + base64.b64encode(b"ann:pw-ann").decode().rstrip("="), 401),  # unpadded
+        # R23.8 strict base64: b64decode(validate=True) took these (they answered 200)
+        ("Basic " + base64.b64encode(b"root:pw-root").decode() + "=", 401),  # excess padding
+        ("Basic " + base64.b64encode(b"ann:pw-ann").decode()[:-3] + "u==", 401),  # stray bits
         ("Basic " + base64.b64encode(b"annpw-ann").decode(), 401),  # no colon
         ("Basic " + base64.b64encode(b"\xff\xfe:x").decode(), 401),  # not UTF-8
         ("Basic " + base64.b64encode(b"ann:wrong").decode(), 401),
