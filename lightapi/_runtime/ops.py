@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Row
@@ -55,6 +55,23 @@ def _missing_or_conflict(
     return Outcome.MISSING if found is None else Outcome.CONFLICT
 
 
+# Versions live in INTEGER columns; SQLite cannot even bind an int past 64 bits (OverflowError,
+# a 422 "value rejected by the database"), while PostgreSQL compares it and finds no row.
+_STORABLE: Final = range(-(2**63), 2**63)
+
+
+def _matchable(check: VersionCheck, expected: Any) -> tuple[bool, Any]:
+    """Whether the version check can match a row, and the expected value(s) to bind. A version
+    no column can hold matches no row: the write is refused like any stale version (R5.17,
+    R6.3), the same way on every engine, without running the statement."""
+    if check is VersionCheck.EQUALS:
+        return expected in _STORABLE, expected
+    if check is VersionCheck.ANY_OF:
+        kept = [version for version in expected if version in _STORABLE]
+        return bool(kept), kept
+    return True, expected
+
+
 def update_row(
     connection: Connection,
     statements: Statements,
@@ -66,6 +83,9 @@ def update_row(
     scope: Scope,
 ) -> Row[Any] | Outcome:
     """Compare-and-swap the row; the updated row, or why nothing changed."""
+    matchable, expected = _matchable(check, expected)
+    if not matchable:
+        return _missing_or_conflict(connection, statements, pk, scope)
     statement = statements.update(tuple(values), check, scope)
     parameters = {NEW + key: value for key, value in values.items()}
     parameters.update({PK: pk, NOW: now})
@@ -83,6 +103,9 @@ def delete_row(
     expected: Any,
     scope: Scope,
 ) -> Outcome:
+    matchable, expected = _matchable(check, expected)
+    if not matchable:
+        return _missing_or_conflict(connection, statements, pk, scope)
     parameters: dict[str, Any] = {PK: pk}
     if check is not VersionCheck.NONE:
         parameters[EXPECTED] = expected

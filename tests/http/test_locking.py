@@ -123,6 +123,27 @@ async def test_if_match_tags_with_non_ascii_digits_name_no_version(book):
     assert read.status_code == 200
 
 
+@pytest.mark.parametrize("version", [2**63, 2**64, -(2**63) - 1, 10**30])
+async def test_versions_no_column_can_hold_are_stale_on_every_engine(book, version):
+    """R5.17, R6.3: a version past 64 bits names no row version, so the write is 409 (body) or
+    412 (If-Match), and a missing row 404; SQLite could not bind it and answered 422 "value
+    rejected by the database" where PostgreSQL answered 409/412."""
+    client, pk = book
+    for verb in ("put", "patch"):
+        stale = await client.request(verb, f"/books/{pk}", json={**BOOK, "version": version})
+        assert (stale.status_code, stale.json()) == (409, {"detail": "version conflict"})
+        missing = await client.request(verb, f"/books/{pk + 1}", json={**BOOK, "version": version})
+        assert (missing.status_code, missing.json()) == (404, {"detail": "not found"})
+    tags = {"If-Match": f'"{pk}-{version}"'}
+    for verb in ("patch", "delete"):
+        refused = await client.request(verb, f"/books/{pk}", headers=tags, **(
+            {"json": {"year": 1}} if verb == "patch" else {}
+        ))
+        assert (refused.status_code, refused.json()) == (412, {"detail": "precondition failed"})
+    current = (await client.get(f"/books/{pk}")).json()
+    assert current["version"] == 1 and current["year"] is None
+
+
 async def test_if_none_match_gives_304(book):
     client, pk = book
     etag = (await client.get(f"/books/{pk}")).headers["etag"]
