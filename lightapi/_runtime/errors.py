@@ -98,6 +98,13 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+def path_of(request: Request) -> str:
+    """The request path for log lines, from the scope: ``request.url`` parses a URL built from
+    the Host header and raises ValueError on one such as ``[::1``, which would turn the answer
+    being logged into an unhandled exception."""
+    return str(request.scope.get("root_path", "")) + str(request.scope.get("path", ""))
+
+
 def answer_failure(error: Exception, request: Request, endpoint: str) -> Response:
     """The response for an exception escaping a handler; unexpected ones are logged as 500."""
     if isinstance(error, (Problem, DatabaseFailure)):
@@ -107,12 +114,12 @@ def answer_failure(error: Exception, request: Request, endpoint: str) -> Respons
     if isinstance(error, ClientDisconnect):
         # The client left before its body was read: nothing ran, nothing failed, and no one
         # will read the answer (nginx's 499, client closed request), which middleware still see.
-        logger.debug("client left during %s %s (%s)", request.method, request.url.path, endpoint)
+        logger.debug("client left during %s %s (%s)", request.method, path_of(request), endpoint)
         return error_response(CLIENT_CLOSED_REQUEST, "client closed request")
     logger.error(
         "unhandled error in %s %s (%s)",
         request.method,
-        request.url.path,
+        path_of(request),
         endpoint,
         exc_info=error,
     )
@@ -126,5 +133,5 @@ async def http_exception_handler(request: Request, error: Exception) -> Response
 
 
 async def server_error_handler(request: Request, error: Exception) -> Response:
-    logger.error("unhandled error in %s %s", request.method, request.url.path, exc_info=error)
+    logger.error("unhandled error in %s %s", request.method, path_of(request), exc_info=error)
     return error_response(500, INTERNAL_ERROR)

@@ -29,7 +29,7 @@ def validator(username: str, password: str) -> dict[str, str]:
     return {"sub": username}
 
 
-async def _leave_mid_body(asgi, method: str, path: str) -> list[dict]:
+async def _leave_mid_body(asgi, method: str, path: str, host: bytes = b"testserver") -> list[dict]:
     """Send half a body, then the disconnect; the messages the app sent back."""
     incoming = [
         {"type": "http.request", "body": b'{"title": "Du', "more_body": True},
@@ -46,7 +46,7 @@ async def _leave_mid_body(asgi, method: str, path: str) -> list[dict]:
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"host", b"testserver"), (b"content-length", b"100")],
+        "root_path": "", "headers": [(b"host", host), (b"content-length", b"100")],
         "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
     }  # fmt: skip
     await asgi(scope, receive, send)
@@ -73,3 +73,15 @@ async def test_a_client_leaving_mid_body_is_not_an_error(tmp_path, caplog, metho
         assert sent[0]["status"] == 499
         rows = (await client.get("/books")).json()["results"]
         assert [(row["title"], row["version"]) for row in rows] == [("Dune", 1)]
+
+
+async def test_a_client_leaving_with_a_host_that_is_no_url(tmp_path, caplog):
+    """The debug line named the path through request.url, which parses the Host header: with
+    ``Host: [::1`` that raised ValueError and the 499 became an unhandled exception (found by
+    the hostile-input corpus of issue #11: uvicorn refusing a bad chunk size mid-body)."""
+    app = LightApi(database_url=f"sqlite:///{tmp_path}/books.db")
+    app.register({"/books": BookEndpoint})
+    with caplog.at_level(logging.DEBUG, logger="lightapi"):
+        sent = await _leave_mid_body(app.build_app(), "POST", "/books", host=b"[::1")
+    assert sent[0]["status"] == 499
+    assert "client left during POST /books" in caplog.text

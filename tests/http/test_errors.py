@@ -253,3 +253,11 @@ async def test_unexpected_database_error_is_a_logged_json_500(engine, serve, cap
     assert "books" not in response.text
     [record] = [item for item in caplog.records if item.name == "lightapi"]
     assert "GET /books/1" in record.getMessage() and "BookEndpoint" in record.getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="lightapi"):
+        odd_host = await client.get("/books/1", headers={"Host": "[::1"})
+    # The log line read the path from request.url, which parses the Host header: ValueError
+    # inside the error handler, and the 500 became an exception out of the app.
+    _assert_json_error(odd_host, 500)
+    [record] = [item for item in caplog.records if item.name == "lightapi"]
+    assert "GET /books/1" in record.getMessage()
