@@ -4,6 +4,7 @@ R23.6, R23.14)."""
 from __future__ import annotations
 
 import asyncio
+import decimal
 import logging
 import threading
 
@@ -209,6 +210,39 @@ async def test_undecodable_json_before_a_hook_is_400_not_500(serve, caplog, body
         response = await client.post("/results", content=body)
     assert response.status_code == 400 and response.json() == {"detail": "Invalid JSON body"}
     assert "Traceback" not in caplog.text and "unhandled" not in caplog.text
+
+
+class MeasureEndpoint(RestEndpoint):
+    """A verb override creating from self.data."""
+
+    ratio: float = 1.0
+    amount: decimal.Decimal = decimal.Decimal(0)
+
+    def post(self, request):
+        return self.create(self.data)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [(b'{"ratio": 1e400}', 422, "ratio"), (b'{"amount": -1e999}', 422, "amount"),
+     (b'{"ratio": 1e400, "amount": NaN}', 400, None), (b'{"ratio": ' + b"9" * 5000 + b"}", 400,
+     None), (b'[1e400, "\xff"]', 400, None)],
+)
+async def test_a_number_past_the_parser_before_a_hook_is_judged_by_its_field(
+    serve, body, status, field
+):
+    """R23.2, R23.6: 1e999 is valid JSON and a 422 for its field, as on the built-in create;
+    msgspec refused it like invalid JSON (400). NaN, invalid UTF-8 and integers past int()'s
+    limit stay 400."""
+    client = serve({"/measures": MeasureEndpoint})
+    response = await client.post("/measures", content=body)
+    assert response.status_code == status, response.text
+    if field is None:
+        assert response.json() == {"detail": "Invalid JSON body"}
+    else:
+        [error] = response.json()["detail"]
+        assert (error["type"], error["loc"]) == ("finite_number", [field])
+    assert (await client.get("/measures")).json()["results"] == []
 
 
 class HelperOverrideEndpoint(RestEndpoint):
