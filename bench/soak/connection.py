@@ -115,7 +115,7 @@ class Connection:
 
     @staticmethod
     async def _chunks(reader: asyncio.StreamReader) -> bytes:
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await reader.readuntil(b"\r\n"))[:-2].split(b";")[0], 16)
             if size == 0:

@@ -54,19 +54,25 @@ class RssSampler:
         self.pid = pid
         self.started = time.monotonic() if started is None else started
         self.samples: list[Sample] = []
+        self.gone = False  # the process exited (or is a zombie): no more samples
 
-    def take(self, requests: int) -> Sample:
-        rss, threads = read_status(self.pid)
+    def take(self, requests: int) -> Sample | None:
+        try:
+            rss, threads = read_status(self.pid)
+        except (OSError, ValueError):
+            self.gone = True
+            return None
         sample = Sample(round(time.monotonic() - self.started, 2), rss, requests, threads)
         self.samples.append(sample)
         return sample
 
     def at(self, elapsed: float) -> Sample:
-        """The first sample taken at or after ``elapsed`` seconds (the last one if none)."""
+        """The first sample taken at or after ``elapsed`` seconds (the last one if none; an
+        empty one if the server never gave one)."""
         for sample in self.samples:
             if sample.elapsed >= elapsed:
                 return sample
-        return self.samples[-1]
+        return self.samples[-1] if self.samples else Sample(0.0, 0, 0)
 
 
 def mib(value: int) -> float:

@@ -46,6 +46,8 @@ class Figures:
 
     @property
     def rss_growth_pct(self) -> float:
+        if self.rss_start <= 0:
+            return 0.0  # no sample (the server died): failures() says so
         return (self.rss_end - self.rss_start) * 100 / self.rss_start
 
 
@@ -64,6 +66,8 @@ def failures(figures: Figures, max_growth_pct: float = MAX_RSS_GROWTH_PCT) -> li
             f"RSS grew {figures.rss_growth_pct:.1f} % ({mib(figures.rss_start):.1f} ->"
             f" {mib(figures.rss_end):.1f} MiB), limit {max_growth_pct:g} %"
         )
+    if figures.rss_start <= 0 or figures.rss_end <= 0:
+        found.append("the server's RSS could not be read")
     if figures.requests == 0:
         found.append("no request was sent")
     return found
@@ -91,7 +95,7 @@ def progress_line(sample: Sample, previous: Sample | None, errors: int, start: i
     rate = 0.0
     if previous is not None and sample.elapsed > previous.elapsed:
         rate = (sample.requests - previous.requests) / (sample.elapsed - previous.elapsed)
-    versus = "" if start is None else f"{(sample.rss - start) * 100 / start:+.1f} %"
+    versus = "" if not start else f"{(sample.rss - start) * 100 / start:+.1f} %"
     return (
         f"{sample.elapsed:>9.0f} {sample.requests:>10,} {rate:>7,.0f} {errors:>6}"
         f" {sample.threads:>7}"

@@ -220,6 +220,9 @@ async def _watch(
         if done.is_set():
             return
         sample = sampler.take(tally.requests)
+        if sample is None:
+            say("the server has exited: no more RSS samples")
+            return
         if start is None and sample.elapsed >= settings.warmup:
             start = sample.rss
         if marks and sample.elapsed >= marks[0]:
@@ -252,10 +255,13 @@ async def _drive(
         watcher = asyncio.create_task(_watch(sampler, tally, settings, done))
         await asyncio.gather(*(client.run(started + settings.duration) for client in clients))
         elapsed = time.monotonic() - started
-        end = sampler.take(tally.requests)  # the end figure: the moment the load stopped
+        sampler.take(tally.requests)  # the end figure: the moment the load stopped
         done.set()
         await watcher
+        if sampler.gone:
+            tally.error("server exited", "the uvicorn process exited during the run")
         errors = sum(tally.errors.values())
+        end = sampler.at(float("inf"))
         say(report.progress_line(end, None, errors, sampler.at(settings.warmup).rss))
     finally:
         for connection in connections:
@@ -297,7 +303,7 @@ def run(settings: Settings) -> Outcome:
                         tally, ledger, sampler, elapsed = asyncio.run(
                             _drive(port_of(base_url), process.pid, settings, password)
                         )
-                    rss_end = sampler.samples[-1].rss
+                    rss_end = sampler.at(float("inf")).rss
                     stop(process)
                 log_text = log_path.read_text(errors="replace")
                 check = compare(ledger, read_rows(verify_url, schema))
@@ -364,7 +370,7 @@ def _outcome(
             "lost": check.lost[:50],
             "phantom": check.phantom[:50],
         },
-        "rss_peak": max(sample.rss for sample in samples),
+        "rss_peak": max((sample.rss for sample in samples), default=0),
         "rss_samples": {
             "columns": ["elapsed", "rss", "requests", "threads"],
             "rows": [[s.elapsed, s.rss, s.requests, s.threads] for s in samples],

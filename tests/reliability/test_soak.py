@@ -24,7 +24,7 @@ from bench.cache import unreachable
 from bench.servers import free_port
 from bench.soak.connection import Connection
 from bench.soak.load import Client, Ledger, RowState, Tally
-from bench.soak.memory import parse_threads, parse_vmrss, read_status
+from bench.soak.memory import RssSampler, Sample, parse_threads, parse_vmrss, read_status
 from bench.soak.report import Figures, failures, load_figures, summary_line
 from bench.soak.runner import log_problems
 from bench.soak.verify import compare
@@ -62,9 +62,26 @@ def test_lost_and_phantom_writes_fail() -> None:
 
 
 def test_rss_growth_of_ten_percent_fails() -> None:
-    assert failures(replace(PASSING, rss_end=87.99 * MiB)) == []  # 9.99 %
+    assert failures(replace(PASSING, rss_end=int(87.99 * MiB))) == []  # 9.99 %
     (reason,) = failures(replace(PASSING, rss_end=88 * MiB))  # 10 %
     assert reason == "RSS grew 10.0 % (80.0 -> 88.0 MiB), limit 10 %"
+
+
+def test_a_server_without_rss_fails() -> None:
+    assert failures(replace(PASSING, rss_start=0, rss_end=0)) == [
+        "the server's RSS could not be read"
+    ]
+
+
+def test_a_server_that_exited_gives_no_more_samples() -> None:
+    """A process that has exited but is not reaped yet (a zombie) has no VmRSS."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # exited, still a zombie
+    sampler = RssSampler(process.pid)
+    assert sampler.take(requests=10) is None
+    assert sampler.gone
+    assert sampler.at(5.0) == Sample(0.0, 0, 0)
+    process.wait()
 
 
 def test_vmrss_and_threads_come_from_proc_status() -> None:
