@@ -256,6 +256,37 @@ def stop_redis(process: subprocess.Popen) -> None:
     process.wait()
 
 
+class OwnRedis:
+    """A Redis server of the test's own, which the test may kill and start again."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process = start_redis(self.port)
+
+    def stop(self) -> None:
+        stop_redis(self.process)  # a second stop of a stopped server does nothing
+
+    def start(self) -> None:
+        """Again on the same port, empty, as a restarted Redis without persistence."""
+        self.process = start_redis(self.port)
+
+
+@contextlib.asynccontextmanager
+async def books_cached_on_own_redis(tmp_path):
+    """A client of an app caching /books in an ``OwnRedis``, and that server."""
+    own = OwnRedis()
+    try:
+        app = LightApi(
+            database_url=f"sqlite:///{tmp_path}/books.db",
+            redis_url=f"redis://127.0.0.1:{own.port}/0",
+        )
+        app.register({"/books": BookEndpoint})
+        async with client_for(app) as client:
+            yield client, own
+    finally:
+        own.stop()
+
+
 async def _until_hit(client, path, deadline_seconds=20.0):
     """Poll until the cache serves again: its back-off decides when (R14.6)."""
     deadline = time.monotonic() + deadline_seconds
@@ -270,36 +301,27 @@ async def _until_hit(client, path, deadline_seconds=20.0):
 
 async def test_redis_outage_is_invisible_and_caching_resumes(tmp_path, caplog):
     """Issue #7 acceptance 2: a Redis the test starts, kills mid-run and starts again."""
-    port = free_port()
-    server = start_redis(port)
-    try:
-        app = LightApi(
-            database_url=f"sqlite:///{tmp_path}/outage.db", redis_url=f"redis://127.0.0.1:{port}/0"
-        )
-        app.register({"/books": BookEndpoint})
-        async with client_for(app) as client:
-            await client.post("/books", json={"title": "before"})
-            assert (await client.get("/books")).headers["x-cache"] == "MISS"
-            assert (await client.get("/books")).headers["x-cache"] == "HIT"
+    async with books_cached_on_own_redis(tmp_path) as (client, own):
+        await client.post("/books", json={"title": "before"})
+        assert (await client.get("/books")).headers["x-cache"] == "MISS"
+        assert (await client.get("/books")).headers["x-cache"] == "HIT"
 
-            stop_redis(server)  # every request still answers correctly, uncached
-            started = time.monotonic()
-            for _ in range(5):
-                down = await client.get("/books")
-                assert (down.status_code, down.headers["x-cache"]) == (200, "MISS")
-            created = await client.post("/books", json={"title": "during"})
-            assert created.status_code == 201
-            patched = await client.patch("/books/1", json={"title": "changed", "version": 1})
-            assert patched.status_code == 200
-            assert time.monotonic() - started < 5  # served without waiting on the cache
-            titles = [row["title"] for row in (await client.get("/books")).json()["results"]]
-            assert titles == ["changed", "during"]
+        own.stop()  # every request still answers correctly, uncached
+        started = time.monotonic()
+        for _ in range(5):
+            down = await client.get("/books")
+            assert (down.status_code, down.headers["x-cache"]) == (200, "MISS")
+        created = await client.post("/books", json={"title": "during"})
+        assert created.status_code == 201
+        patched = await client.patch("/books/1", json={"title": "changed", "version": 1})
+        assert patched.status_code == 200
+        assert time.monotonic() - started < 5  # served without waiting on the cache
+        titles = [row["title"] for row in (await client.get("/books")).json()["results"]]
+        assert titles == ["changed", "during"]
 
-            server = start_redis(port)  # empty, as a restarted Redis without persistence
-            resumed = await _until_hit(client, "/books")
-            assert [row["title"] for row in resumed.json()["results"]] == ["changed", "during"]
-    finally:
-        stop_redis(server)
+        own.start()
+        resumed = await _until_hit(client, "/books")
+        assert [row["title"] for row in resumed.json()["results"]] == ["changed", "during"]
     assert "cache unavailable" in caplog.text
 
 
@@ -307,27 +329,18 @@ async def test_stale_entries_are_not_served_after_an_outage(tmp_path):
     """Writes during an outage cannot bump a generation; recovery bumps them all, so an entry
     cached before the outage (and still in a Redis that only lost its connection) is never
     served again."""
-    port = free_port()
-    server = start_redis(port)
-    try:
-        app = LightApi(
-            database_url=f"sqlite:///{tmp_path}/stale.db", redis_url=f"redis://127.0.0.1:{port}/0"
-        )
-        app.register({"/books": BookEndpoint})
-        async with client_for(app) as client:
-            await client.post("/books", json={"title": "old"})
-            await client.get("/books")
-            assert (await client.get("/books")).headers["x-cache"] == "HIT"
-            backend_client = redis.Redis(port=port)
-            backend_client.client_pause(3000)  # Redis unresponsive, its data kept
-            assert (
-                await client.patch("/books/1", json={"title": "new", "version": 1})
-            ).status_code == 200
-            backend_client.client_unpause()
-            resumed = await _until_hit(client, "/books")
-            assert [row["title"] for row in resumed.json()["results"]] == ["new"]
-    finally:
-        stop_redis(server)
+    async with books_cached_on_own_redis(tmp_path) as (client, own):
+        await client.post("/books", json={"title": "old"})
+        await client.get("/books")
+        assert (await client.get("/books")).headers["x-cache"] == "HIT"
+        backend_client = redis.Redis(port=own.port)
+        backend_client.client_pause(3000)  # Redis unresponsive, its data kept
+        assert (
+            await client.patch("/books/1", json={"title": "new", "version": 1})
+        ).status_code == 200
+        backend_client.client_unpause()
+        resumed = await _until_hit(client, "/books")
+        assert [row["title"] for row in resumed.json()["results"]] == ["new"]
 
 
 async def test_an_unreachable_cache_at_startup_warns(tmp_path):

@@ -12,39 +12,27 @@ from __future__ import annotations
 import asyncio
 import time
 
-from lightapi import LightApi
-from tests.conftest import client_for
-from tests.e2e.server import free_port
-from tests.http.test_cache import BookEndpoint, start_redis, stop_redis
+from tests.http.test_cache import books_cached_on_own_redis
 
 IN_FLIGHT = 8
 
 
 async def test_requests_in_flight_at_an_outage_count_as_one_failure(tmp_path):
-    port = free_port()
-    server = start_redis(port)
-    try:
-        app = LightApi(
-            database_url=f"sqlite:///{tmp_path}/backoff.db", redis_url=f"redis://127.0.0.1:{port}/0"
-        )
-        app.register({"/books": BookEndpoint})
-        async with client_for(app) as client:
-            await client.post("/books", json={"title": "Dune"})
-            assert [(await client.get("/books")).headers["x-cache"] for _ in range(2)] == [
-                "MISS",
-                "HIT",
-            ]
-            stop_redis(server)
-            answers = await asyncio.gather(*(client.get("/books") for _ in range(IN_FLIGHT)))
-            failed = time.monotonic()
-            assert [(a.status_code, a.headers["x-cache"]) for a in answers] == [
-                (200, "MISS")
-            ] * IN_FLIGHT
-            server = start_redis(port)
-            while (await client.get("/books")).headers["x-cache"] != "HIT":
-                # The first retry is due 1 s after the failure (3 s if Redis was not up by
-                # then); a back-off doubled per request in flight would be 30 s.
-                assert time.monotonic() - failed < 6, "caching did not resume after the back-off"
-                await asyncio.sleep(0.05)  # polling for the retry, with the deadline above
-    finally:
-        stop_redis(server)
+    async with books_cached_on_own_redis(tmp_path) as (client, own):
+        await client.post("/books", json={"title": "Dune"})
+        assert [(await client.get("/books")).headers["x-cache"] for _ in range(2)] == [
+            "MISS",
+            "HIT",
+        ]
+        own.stop()
+        answers = await asyncio.gather(*(client.get("/books") for _ in range(IN_FLIGHT)))
+        failed = time.monotonic()
+        assert [(a.status_code, a.headers["x-cache"]) for a in answers] == [
+            (200, "MISS")
+        ] * IN_FLIGHT
+        own.start()
+        while (await client.get("/books")).headers["x-cache"] != "HIT":
+            # The first retry is due 1 s after the failure (3 s if Redis was not up by then);
+            # a back-off doubled per request in flight would be 30 s.
+            assert time.monotonic() - failed < 6, "caching did not resume after the back-off"
+            await asyncio.sleep(0.05)  # polling for the retry, with the deadline above

@@ -426,14 +426,13 @@ def _logins(base: str, client: str, count: int) -> list[int]:
 def test_redis_killed_and_started_mid_traffic(tmp_path):
     import redis
 
-    from tests.http.test_cache import start_redis, stop_redis
+    from tests.http.test_cache import OwnRedis
 
-    redis_port = free_port()
-    redis_server = start_redis(redis_port)
-    store = redis.Redis(port=redis_port)
+    own_redis = OwnRedis()
+    store = redis.Redis(port=own_redis.port)
     env = {
         "FAULT_DATABASE_URL": f"sqlite:///{tmp_path}/cache.db",
-        "FAULT_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "FAULT_REDIS_URL": f"redis://127.0.0.1:{own_redis.port}/0",
         "FAULT_PREFIX": "faults",
         "FAULT_LOGIN_LIMIT": str(LOGIN_LIMIT),
     }
@@ -459,7 +458,7 @@ def test_redis_killed_and_started_mid_traffic(tmp_path):
 
             try:
                 wait_for(lambda: all(r.x_cache["HIT"] >= 3 for r in readers), 20, "hits", problems)
-                stop_redis(redis_server)
+                own_redis.stop()
                 killed = time.monotonic()
                 # While Redis is down: every answer is a 200 MISS, served without waiting.
                 answers = [client.get("/cached") for _ in range(5)]
@@ -479,7 +478,7 @@ def test_redis_killed_and_started_mid_traffic(tmp_path):
                 ]
                 outage = time.monotonic() - killed
 
-                redis_server = start_redis(redis_port)  # empty: no persistence
+                own_redis.start()  # empty: no persistence
                 restarted = time.monotonic()
                 hits = sum(r.x_cache["HIT"] for r in readers)
                 wait_for(
@@ -506,7 +505,7 @@ def test_redis_killed_and_started_mid_traffic(tmp_path):
             assert any(b"10.0.0.3" in key for key in store.keys("faults:ratelimit:*"))
             assert server.process.poll() is None
     finally:
-        stop_redis(redis_server)
+        own_redis.stop()
     assert problems() == []
     statuses = sum((r.statuses for r in readers), Counter())
     assert set(statuses) <= {200, 201}, statuses
