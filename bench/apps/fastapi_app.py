@@ -30,7 +30,7 @@ import hmac
 import math
 import os
 from collections.abc import Iterator
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -50,7 +50,7 @@ ORDERING_PATTERN = r"^-?(views|title)(,-?(views|title))*$"
 class Timestamps(SQLModel):
     """The automatic columns every LightAPI table has, as they are stored."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     created_at: datetime.datetime
     updated_at: datetime.datetime
     version: int = 1
@@ -59,7 +59,7 @@ class Timestamps(SQLModel):
 class BookBase(SQLModel):
     title: str = Field(min_length=1)
     author: str = Field(min_length=1)
-    year: Optional[int] = None
+    year: int | None = None
 
 
 class Book(BookBase, Timestamps, table=True):
@@ -77,9 +77,9 @@ class BookCreate(BookBase):
 class BookUpdate(SQLModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: Optional[str] = Field(default=None, min_length=1)
-    author: Optional[str] = Field(default=None, min_length=1)
-    year: Optional[int] = None
+    title: str | None = Field(default=None, min_length=1)
+    author: str | None = Field(default=None, min_length=1)
+    year: int | None = None
     version: StrictInt
 
 
@@ -118,14 +118,14 @@ class ArticlePublic(ArticleBase):
 class ArticlePage(SQLModel):
     count: int
     pages: int
-    next: Optional[str]
-    previous: Optional[str]
+    next: str | None
+    previous: str | None
     results: list[ArticlePublic]
 
 
 class FeedPage(SQLModel):
-    next: Optional[str]
-    previous: Optional[str]
+    next: str | None
+    previous: str | None
     results: list[ArticlePublic]
 
 
@@ -158,7 +158,7 @@ bearer = HTTPBearer(auto_error=False)
 
 
 def current_user(
-    credentials: Annotated[Optional[HTTPAuthorizationCredentials], Depends(bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> dict[str, Any]:
     if credentials is None:
         raise HTTPException(
@@ -247,10 +247,10 @@ def read_articles(
     session: SessionDep,
     page: Annotated[int, Query(ge=1, le=10**9)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = PAGE_SIZE,
-    views: Optional[int] = None,
-    views__gte: Optional[int] = None,
-    status: Optional[str] = None,
-    ordering: Annotated[Optional[str], Query(pattern=ORDERING_PATTERN)] = None,
+    views: int | None = None,
+    views__gte: int | None = None,
+    status: str | None = None,
+    ordering: Annotated[str | None, Query(pattern=ORDERING_PATTERN)] = None,
 ) -> Any:
     filters = []
     if views is not None:
@@ -309,7 +309,7 @@ def decode_cursor(token: str) -> tuple[str, int]:
 
 
 @app.get("/feed", response_model=FeedPage)
-def read_feed(session: SessionDep, cursor: Optional[str] = None) -> Any:
+def read_feed(session: SessionDep, cursor: str | None = None) -> Any:
     direction, key = decode_cursor(cursor) if cursor is not None else ("n", 0)
     if direction == "n":
         statement = select(Feed).where(Feed.id > key).order_by(Feed.id)
