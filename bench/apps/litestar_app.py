@@ -21,7 +21,7 @@ the benchmark compares LightAPI with what a Litestar user would actually deploy:
 - two exception handlers, so that errors have LightAPI's status codes and ``{"detail": ...}``
   bodies: Litestar answers ``{"status_code", "detail"}`` and validation errors with 400.
 
-SQLite hands timestamps back naive, so they are answered without LightAPI's ``Z``.
+On SQLite, which hands timestamps back naive, they are answered without LightAPI's ``Z``.
 """
 
 import base64
