@@ -178,7 +178,7 @@ def provide_session() -> Iterator[Session]:
         yield session
 
 
-def requires_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def requires_token(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise NotAuthorizedException(
