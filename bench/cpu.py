@@ -60,6 +60,19 @@ def wait_until_idle(pid: int, timeout: float = 10.0) -> bool:
     return False
 
 
+def processes_named(name: str) -> tuple[int, ...]:
+    """Pids of the processes whose command name is ``name`` (e.g. every ``postgres``)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return tuple(pids)
+
+
 def _own_and_reaped_children() -> float:
     """This process plus waited-for children (wrk, once subprocess.run has reaped it)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -74,7 +87,8 @@ class CpuUse:
     server: float | None
     load_generator: float
     other: float | None
-    redis: float | None = None  # the cache server of get_cached: part of the work, not noise
+    # Redis (get_cached) and PostgreSQL's processes: part of the work, not noise.
+    services: float | None = None
 
     @property
     def noisy(self) -> bool:
@@ -84,9 +98,9 @@ class CpuUse:
 class CpuMeter:
     """Context manager around one wrk run; ``result`` is set on exit."""
 
-    def __init__(self, server_pid: int, redis_pid: int | None = None) -> None:
+    def __init__(self, server_pid: int, service_pids: tuple[int, ...] = ()) -> None:
         self.server_pid = server_pid
-        self.redis_pid = redis_pid
+        self.service_pids = service_pids
         self.result: CpuUse | None = None
 
     def __enter__(self) -> CpuMeter:
@@ -95,7 +109,7 @@ class CpuMeter:
             _machine_busy_seconds(),
             _process_seconds(self.server_pid),
             _own_and_reaped_children(),
-            None if self.redis_pid is None else _process_seconds(self.redis_pid),
+            self._services(),
         )
         return self
 
@@ -105,22 +119,31 @@ class CpuMeter:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        started, busy0, server0, ours0, redis0 = self._start
+        started, busy0, server0, ours0, services0 = self._start
         wall = max(time.monotonic() - started, 1e-6)
         busy1, server1 = _machine_busy_seconds(), _process_seconds(self.server_pid)
-        redis1 = None if self.redis_pid is None else _process_seconds(self.redis_pid)
+        services1 = self._services()
         ours = _own_and_reaped_children() - ours0
         server = None if server0 is None or server1 is None else server1 - server0
-        redis = None if redis0 is None or redis1 is None else redis1 - redis0
+        services = None
+        if services0 is not None and services1 is not None:
+            services = services1 - services0
         other = None
         if busy0 is not None and busy1 is not None and server is not None:
-            other = max(0.0, (busy1 - busy0) - server - ours - (redis or 0.0))
+            other = max(0.0, (busy1 - busy0) - server - ours - (services or 0.0))
         self.result = CpuUse(
             server=None if server is None else round(server / wall, 2),
             load_generator=round(ours / wall, 2),
             other=None if other is None else round(other / wall, 2),
-            redis=None if redis is None else round(redis / wall, 2),
+            services=None if services is None else round(services / wall, 2),
         )
+
+    def _services(self) -> float | None:
+        """CPU seconds of the service processes that are still alive (a PostgreSQL backend
+        can end during the run; its share is then lost, not counted as noise's)."""
+        if not self.service_pids:
+            return None
+        return sum(_process_seconds(pid) or 0.0 for pid in self.service_pids)
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ def run_wrk(
     connections: int,
     script: str | None = None,
     script_args: tuple[str, ...] = (),
+    headers: tuple[str, ...] = (),
     cpus: frozenset[int] | None = None,
 ) -> WrkResult:
     """One wrk run against ``url``; killed (by subprocess.run) if we are interrupted."""
@@ -104,6 +105,8 @@ def run_wrk(
         f"--timeout={WRK_TIMEOUT}",
         "--latency",
     ]
+    for header in headers:
+        command += ["-H", header]
     if script is not None:
         command += ["-s", str(LUA_DIR / script)]
     command.append(url)

@@ -1,4 +1,9 @@
-"""Summarises runs into medians, spreads and ratios, and writes them as text, JSON and markdown."""
+"""Summarises runs into medians, spreads and ratios, and writes them as text, JSON and markdown.
+
+Results are per engine and scenario; ratios are LightAPI's median over each other app's median
+(the baseline on the same engine, and each peer), with the range of per-round ratios (runs of
+one round are back to back, so these pair up).
+"""
 
 from __future__ import annotations
 
@@ -10,25 +15,33 @@ from pathlib import Path
 from typing import Any
 
 from bench.cpu import CpuUse
+from bench.lineup import LIGHTAPI
 from bench.load import WrkResult
 from bench.scenarios import CACHED_SCENARIO, UNCACHED_SCENARIO
-
-LIGHTAPI = "lightapi"
-RAW = "raw"
 
 
 @dataclass(frozen=True)
 class Run:
     """One measured run: what wrk saw, who used the CPU meanwhile, and what else went wrong
-    (``problem``: a cached run that served uncached answers)."""
+    (``problem``: a cached run that served uncached answers). ``expect_error``: every answer
+    must be a 4xx (``not_found``), so wrk's non-2xx count is the number of expected answers."""
 
     wrk: WrkResult
     cpu: CpuUse | None
     problem: str | None = None
+    expect_error: bool = False
+
+    @property
+    def unexpected(self) -> int:
+        """Answers with a status other than the scenario's."""
+        if self.expect_error:
+            return self.wrk.requests - self.wrk.non_2xx
+        return self.wrk.non_2xx
 
     @property
     def clean(self) -> bool:
-        return self.wrk.clean and self.problem is None
+        wrk = self.wrk
+        return not (self.unexpected or wrk.errors or wrk.overrun) and self.problem is None
 
     @property
     def noisy(self) -> bool:
@@ -36,7 +49,13 @@ class Run:
 
     def as_dict(self) -> dict[str, Any]:
         cpu = None if self.cpu is None else {**asdict(self.cpu), "noisy": self.cpu.noisy}
-        return {**self.wrk.as_dict(), "cpu_cores": cpu, "problem": self.problem}
+        return {
+            **self.wrk.as_dict(),
+            "clean": self.clean,
+            "unexpected_status": self.unexpected,
+            "cpu_cores": cpu,
+            "problem": self.problem,
+        }
 
 
 @dataclass
@@ -52,8 +71,8 @@ class AppRuns:
         return statistics.median(self.rates)
 
     @property
-    def non_2xx(self) -> int:
-        return sum(run.wrk.non_2xx for run in self.runs)
+    def unexpected(self) -> int:
+        return sum(run.unexpected for run in self.runs)
 
     @property
     def errors(self) -> int:
@@ -82,7 +101,7 @@ class AppRuns:
             "median_rps": round(self.median, 1),
             "min_rps": round(min(self.rates), 1),
             "max_rps": round(max(self.rates), 1),
-            "non_2xx": self.non_2xx,
+            "unexpected_status": self.unexpected,
             "socket_errors_or_overruns": self.errors,
             "flagged": self.flagged,
             "problems": self.problems,
@@ -94,21 +113,34 @@ class AppRuns:
 
 @dataclass
 class ScenarioResult:
+    engine: str
     name: str
     description: str
     apps: dict[str, AppRuns]
 
-    @property
-    def ratio(self) -> float:
-        return self.apps[LIGHTAPI].median / self.apps[RAW].median
+    def measured(self) -> dict[str, AppRuns]:
+        return {name: runs for name, runs in self.apps.items() if runs.runs}
 
-    @property
-    def round_ratios(self) -> list[float]:
-        """LightAPI/raw within each round (runs back to back): how much one ratio can move."""
+    def ratio(self, other: str) -> float | None:
+        """LightAPI's median over ``other``'s, or None when either did not run."""
+        light, versus = self.apps.get(LIGHTAPI), self.apps.get(other)
+        if light is None or versus is None or not light.runs or not versus.runs:
+            return None
+        return light.median / versus.median
+
+    def round_ratios(self, other: str) -> list[float]:
+        """LightAPI/other within each round (runs back to back): how much one ratio can move."""
         return [
-            light / raw
-            for light, raw in zip(self.apps[LIGHTAPI].rates, self.apps[RAW].rates, strict=False)
+            light / versus
+            for light, versus in zip(
+                self.apps[LIGHTAPI].rates, self.apps[other].rates, strict=False
+            )
         ]
+
+    def ratios(self) -> dict[str, float]:
+        """LightAPI over every other app that ran, by app."""
+        found = {name: self.ratio(name) for name in self.apps if name != LIGHTAPI}
+        return {name: ratio for name, ratio in found.items() if ratio is not None}
 
     @property
     def flagged(self) -> bool:
@@ -116,11 +148,18 @@ class ScenarioResult:
 
     def summary(self) -> dict[str, Any]:
         return {
+            "engine": self.engine,
+            "scenario": self.name,
             "description": self.description,
-            "ratio_lightapi_over_raw": round(self.ratio, 3),
-            "ratio_per_round": [round(ratio, 3) for ratio in self.round_ratios],
+            "ratios_lightapi_over": {
+                name: {
+                    "of_medians": round(ratio, 3),
+                    "per_round": [round(r, 3) for r in self.round_ratios(name)],
+                }
+                for name, ratio in self.ratios().items()
+            },
             "flagged": self.flagged,
-            **{name: runs.summary() for name, runs in self.apps.items()},
+            "apps": {name: runs.summary() for name, runs in self.measured().items()},
         }
 
 
@@ -142,8 +181,12 @@ class CacheGain:
         )
 
 
-def cache_gain(results: Sequence[ScenarioResult]) -> CacheGain | None:
-    by_name = {result.name: result.apps[LIGHTAPI] for result in results}
+def cache_gain(results: Sequence[ScenarioResult], engine: str) -> CacheGain | None:
+    by_name = {
+        result.name: result.apps[LIGHTAPI]
+        for result in results
+        if result.engine == engine and LIGHTAPI in result.apps
+    }
     cached, uncached = by_name.get(CACHED_SCENARIO), by_name.get(UNCACHED_SCENARIO)
     if cached is None or uncached is None or not cached.runs or not uncached.runs:
         return None
@@ -153,67 +196,83 @@ def cache_gain(results: Sequence[ScenarioResult]) -> CacheGain | None:
     )
 
 
+def _engines(results: Sequence[ScenarioResult]) -> list[str]:
+    return list(dict.fromkeys(result.engine for result in results))
+
+
 def _latency(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
+
+
+def _spread(runs: AppRuns) -> str:
+    return f"{min(runs.rates):,.0f}-{max(runs.rates):,.0f}"
+
+
+def _ratio_text(result: ScenarioResult, other: str) -> str:
+    ratio = None if other == LIGHTAPI else result.ratio(other)
+    if ratio is None:
+        return ""
+    rounds = result.round_ratios(other)
+    return f"{ratio:.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
 
 
 def text_table(results: Sequence[ScenarioResult]) -> str:
     header = (
         f"{'scenario':<12} {'app':<9} {'median req/s':>12} {'min-max req/s':>17}"
-        f" {'non-2xx':>8} {'p50 ms':>7} {'p99 ms':>7}  LightAPI/raw of medians"
+        f" {'unexpected':>10} {'p50 ms':>7} {'p99 ms':>7}  LightAPI/app (rounds)"
     )
-    lines = [header, "-" * len(header)]
-    for result in results:
-        for index, (name, runs) in enumerate(result.apps.items()):
-            spread = f"{min(runs.rates):,.0f}-{max(runs.rates):,.0f}"
-            ratio = ""
-            if index == 0:
-                rounds = result.round_ratios
-                ratio = f"{result.ratio:.2f} (rounds {min(rounds):.2f}-{max(rounds):.2f})"
-            flag = "  FLAGGED: errors" if runs.flagged else ""
-            if runs.problems:
-                flag = f"  FLAGGED: {runs.problems[0]}"
-            if runs.noisy_runs:
-                flag += f"  ({runs.noisy_runs} noisy run(s))"
-            lines.append(
-                f"{result.name if index == 0 else '':<12} {name:<9} {runs.median:>12,.0f}"
-                f" {spread:>17} {runs.non_2xx:>8} {_latency(runs.latency('p50')):>7}"
-                f" {_latency(runs.latency('p99')):>7}  {ratio}{flag}"
-            )
-    gain = cache_gain(results)
-    if gain is not None:
-        lines.append("")
-        lines.append(gain.describe())
-    return "\n".join(lines)
+    lines = []
+    for engine in _engines(results):
+        lines += ["", f"engine {engine}", header, "-" * len(header)]
+        for result in (result for result in results if result.engine == engine):
+            for index, (name, runs) in enumerate(result.measured().items()):
+                flag = "  FLAGGED: errors" if runs.flagged else ""
+                if runs.problems:
+                    flag = f"  FLAGGED: {runs.problems[0]}"
+                if runs.noisy_runs:
+                    flag += f"  ({runs.noisy_runs} noisy run(s))"
+                lines.append(
+                    f"{result.name if index == 0 else '':<12} {name:<9} {runs.median:>12,.0f}"
+                    f" {_spread(runs):>17} {runs.unexpected:>10}"
+                    f" {_latency(runs.latency('p50')):>7} {_latency(runs.latency('p99')):>7}"
+                    f"  {_ratio_text(result, name)}{flag}"
+                )
+        gain = cache_gain(results, engine)
+        if gain is not None:
+            lines.append(gain.describe())
+    return "\n".join(lines).lstrip("\n")
 
 
 def markdown_table(results: Sequence[ScenarioResult], meta: dict[str, Any]) -> str:
-    lines = [
-        "| scenario | LightAPI req/s (min-max) | raw req/s (min-max) | LightAPI/raw"
-        " (per-round range) | non-2xx |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for result in results:
-        light, raw = result.apps[LIGHTAPI], result.apps[RAW]
-        cells = [
-            f"{result.name}" + (" (flagged)" if result.flagged else ""),
-            f"{light.median:,.0f} ({min(light.rates):,.0f}-{max(light.rates):,.0f})",
-            f"{raw.median:,.0f} ({min(raw.rates):,.0f}-{max(raw.rates):,.0f})",
-            f"{result.ratio:.2f} ({min(result.round_ratios):.2f}-{max(result.round_ratios):.2f})",
-            f"{light.non_2xx} / {raw.non_2xx}",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    gain = cache_gain(results)
-    if gain is not None:
+    """One table per engine: median req/s (min-max) of every app, then LightAPI over each."""
+    lines = []
+    for engine in _engines(results):
+        rows = [result for result in results if result.engine == engine]
+        apps = list(dict.fromkeys(name for result in rows for name in result.measured()))
+        others = [name for name in apps if name != LIGHTAPI]
+        header = ["scenario", *(f"{name} req/s (min-max)" for name in apps)]
+        header += [f"LightAPI/{name} (rounds)" for name in others]
+        lines += [f"**{engine}**", "", "| " + " | ".join(header) + " |"]
+        lines.append("|---|" + "---:|" * (len(header) - 1))
+        for result in rows:
+            cells = [result.name + (" (flagged)" if result.flagged else "")]
+            for name in apps:
+                runs = result.apps.get(name)
+                cells.append(f"{runs.median:,.0f} ({_spread(runs)})" if runs and runs.runs else "-")
+            cells += [_ratio_text(result, name) or "-" for name in others]
+            lines.append("| " + " | ".join(cells) + " |")
+        gain = cache_gain(results, engine)
+        if gain is not None:
+            lines += ["", gain.describe() + "."]
         lines.append("")
-        lines.append(gain.describe() + ".")
     settings = meta["settings"]
-    lines.append("")
     lines.append(
         f"wrk -t{settings['threads']} -c{settings['connections']}, {settings['rounds']} rounds"
-        f" of {settings['duration']} s per app (A B alternating), median shown;"
-        f" {meta['machine']['cpus']} CPUs, {meta['placement']}, SQLite files in"
-        f" {meta['database_dir']}, Python {meta['versions']['python']}."
+        f" of {settings['duration']:g} s per app after a {settings['warmup']:g} s warm-up"
+        f" (apps alternating, fresh servers each round), medians; {meta['machine']['cpus']}"
+        f" CPUs, {meta['placement']}, SQLite files in {meta['database_dir']}, PostgreSQL"
+        f" {meta['postgres']}, Python {meta['versions']['python']}, git {meta['git']},"
+        f" {meta['started_at']}."
     )
     return "\n".join(lines) + "\n"
 
@@ -222,12 +281,14 @@ def write_json(path: Path, results: Sequence[ScenarioResult], meta: dict[str, An
     path.parent.mkdir(parents=True, exist_ok=True)
     document: dict[str, Any] = {
         "meta": meta,
-        "scenarios": {result.name: result.summary() for result in results},
+        "results": [result.summary() for result in results],
+        "lightapi_cached_over_uncached": {
+            engine: {
+                "ratio": round(gain.ratio, 3),
+                "per_round": [round(ratio, 3) for ratio in gain.round_ratios],
+            }
+            for engine in _engines(results)
+            if (gain := cache_gain(results, engine)) is not None
+        },
     }
-    gain = cache_gain(results)
-    if gain is not None:
-        document["lightapi_cached_over_uncached"] = {
-            "ratio": round(gain.ratio, 3),
-            "per_round": [round(ratio, 3) for ratio in gain.round_ratios],
-        }
     path.write_text(json.dumps(document, indent=2) + "\n")

@@ -1,13 +1,14 @@
-"""Runs the benchmark: seed, serve both apps, check parity, measure A B A B, collect results.
+"""Runs the benchmark: seed, serve, check parity, measure A B A B, collect results.
 
-Rounds run every scenario for LightAPI and then the baseline, in fresh server processes. Before
-each run the server is left to go idle and its database is reset with plain SQL, so every run
-starts from the same state.
+Each app gets its own database on each engine, seeded once. Every round goes through the
+engines one after the other; on each it starts the engine's apps afresh (only one engine's
+servers run at a time) and runs every scenario for each app in turn, LightAPI first. Before each
+run the server is left to go idle and its database is reset, so every run starts from the same
+state.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import os
 import platform
@@ -15,73 +16,41 @@ import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass
-from importlib.metadata import version
+from dataclasses import asdict
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Final
 
 from bench import cache, parity, seed
-from bench.apps import CACHE_PREFIX_ENV, REDIS_URL
-from bench.cpu import CpuMeter, Placement, wait_until_idle
+from bench.apps import CACHE_PREFIX_ENV, JWT_SECRET_ENV, REDIS_URL
+from bench.cpu import CpuMeter, processes_named, wait_until_idle
+from bench.engines import PG_HOST, PG_PORT, Database, database
+from bench.lineup import LIGHTAPI, RAW, AppTarget
 from bench.load import run_wrk, wrk_version
-from bench.report import LIGHTAPI, RAW, AppRuns, Run, ScenarioResult
+from bench.plan import Group, Settings
+from bench.report import AppRuns, Run, ScenarioResult
 from bench.scenarios import CACHED_PATH, SCENARIOS, Scenario
-from bench.servers import REPO_ROOT, AppTarget, Server, port_is_free
+from bench.servers import REPO_ROOT, Server, port_is_free
 
-# A first, B second in every round.
-APPS: Final = (
-    AppTarget(LIGHTAPI, "bench.apps.lightapi_app:asgi"),
-    AppTarget(RAW, "bench.apps.raw:asgi"),
+PACKAGES: Final = (
+    "starlette",
+    "uvicorn",
+    "sqlalchemy",
+    "pydantic",
+    "msgspec",
+    "aiosqlite",
+    "psycopg",
+    "asyncpg",
+    "pyjwt",
+    "redis",
+    "fastapi",
+    "sqlmodel",
+    "litestar",
 )
-RUN_OVERHEAD_SECONDS: Final = 0.5  # reset, wrk start-up, CPU accounting; measured
-START_SECONDS: Final = 2.0  # starting one server until it answers
-
-
-@dataclass(frozen=True)
-class Settings:
-    duration: float
-    warmup: float
-    rounds: int
-    threads: int
-    connections: int
-    scenarios: tuple[str, ...]
-    tmpdir: str | None
-    parity: bool
-    pin: bool = False
-    cache_prefix: str | None = None  # Redis key prefix of this run, when get_cached runs
-    redis_pid: int | None = None  # a local Redis server's pid, for CPU accounting
-    skipped: tuple[str, ...] = ()  # requested but not run (get_cached without Redis)
-
-    @property
-    def placement(self) -> Placement:
-        return Placement.pinned() if self.pin else Placement()
-
-    def estimated_seconds(self) -> float:
-        runs = (2 if self.warmup else 1) * RUN_OVERHEAD_SECONDS
-        per_round = len(self.scenarios) * len(APPS) * (self.warmup + self.duration + runs)
-        return self.rounds * (per_round + len(APPS) * START_SECONDS) + 5
 
 
 def say(message: str) -> None:
     print(message, flush=True)
-
-
-def plan_cache(settings: Settings) -> Settings:
-    """Give a run with cached scenarios its own Redis key prefix, or skip those scenarios (with
-    a message) when Redis does not answer; the other scenarios run either way."""
-    cached = [name for name in settings.scenarios if SCENARIOS[name].cached]
-    if not cached:
-        return settings
-    problem = cache.unreachable()
-    if problem is None:
-        return dataclasses.replace(
-            settings, cache_prefix=cache.new_prefix(), redis_pid=cache.server_pid()
-        )
-    say(f"SKIPPED {', '.join(cached)}: {problem}; the other scenarios run")
-    remaining = tuple(name for name in settings.scenarios if name not in cached)
-    if not remaining:
-        raise SystemExit("nothing to run: every requested scenario needs Redis")
-    return dataclasses.replace(settings, scenarios=remaining, skipped=(*settings.skipped, *cached))
 
 
 def _git_revision() -> str:
@@ -95,17 +64,24 @@ def _git_revision() -> str:
     return revision + ("+dirty" if git("status", "--porcelain", "--", "lightapi") else "")
 
 
+def _version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def metadata(settings: Settings, wrk: str, data_dir: Path) -> dict[str, Any]:
-    packages = ("starlette", "uvicorn", "sqlalchemy", "pydantic", "msgspec")
+    postgres = any(group.engine.postgres for group in settings.groups())
     return {
         "started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "git": _git_revision(),
-        "settings": asdict(settings),
+        "settings": {**asdict(settings), "jwt_secret": "<random per run>"},
         "versions": {
             "python": platform.python_version(),
-            "lightapi": version("lightapi") if _installed("lightapi") else "source",
+            "lightapi": _version("lightapi") or "source",
             "wrk": wrk_version(wrk),
-            **{name: version(name) for name in packages},
+            **{name: _version(name) for name in PACKAGES},
         },
         "machine": {
             "cpus": os.cpu_count(),
@@ -113,49 +89,64 @@ def metadata(settings: Settings, wrk: str, data_dir: Path) -> dict[str, Any]:
             "load_average_at_start": os.getloadavg(),
         },
         "database_dir": str(data_dir.parent),
+        "postgres": f"{PG_HOST}:{PG_PORT}, not pinned" if postgres else "not used",
         "uvicorn": "1 worker, 127.0.0.1, --log-level warning, --no-access-log, default loop/http",
         "placement": settings.placement.describe(),
         "redis": REDIS_URL if settings.cache_prefix else None,
     }
 
 
-def _installed(name: str) -> bool:
-    try:
-        version(name)
-    except Exception:
-        return False
-    return True
+class Stage:
+    """One engine in one round: its servers, their databases and cursor tokens."""
+
+    def __init__(
+        self, group: Group, databases: dict[str, Database], servers: dict[str, Server]
+    ) -> None:
+        self.group = group
+        self.databases = databases
+        self.servers = servers
+        self.cursors = {
+            name: parity.first_cursor(server.base_url) for name, server in servers.items()
+        }
+        self.service_pids = processes_named("postgres") if group.engine.postgres else ()
 
 
 def _measure(
     wrk: str,
     settings: Settings,
+    stage: Stage,
+    app: str,
     scenario: Scenario,
-    server: Server,
     seconds: float,
     rows: int,
+    token: str,
     log_offset: int | None = None,
 ) -> Run:
     """One wrk run. ``log_offset`` (cached scenario, LightAPI): the server log's size before
     the warm-up; the run is flagged if the cache was suspended since or the next answer is not
     a HIT."""
+    server = stage.servers[app]
     if not wait_until_idle(server.pid):
-        say(f"warning: {server.app.name} server still busy 10 s after the previous run")
-    seed.prepare(server.db_path, rows * settings.threads)
-    redis_pid = settings.redis_pid if scenario.cached else None
-    with CpuMeter(server.pid, redis_pid) as meter:
+        say(f"warning: {app} server still busy 10 s after the previous run")
+    seed.prepare(stage.databases[app].sync_url, rows * settings.threads)
+    services = stage.service_pids
+    if scenario.cached and settings.redis_pid is not None:
+        services = (*services, settings.redis_pid)
+    headers = (f"Authorization: Bearer {token}",) if scenario.authenticated else ()
+    with CpuMeter(server.pid, services) as meter:
         result = run_wrk(
             wrk,
-            server.base_url + scenario.path,
+            server.base_url + scenario.target(stage.cursors.get(app)),
             seconds=seconds,
             threads=settings.threads,
             connections=settings.connections,
             script=scenario.script,
             script_args=scenario.script_args(rows),
+            headers=headers,
             cpus=settings.placement.load_generator,
         )
     problem = None if log_offset is None else _cache_problem(server, log_offset)
-    return Run(result, meter.result, problem)
+    return Run(result, meter.result, problem, expect_error=scenario.expected_status >= 400)
 
 
 def _cache_problem(server: Server, log_offset: int) -> str | None:
@@ -172,79 +163,119 @@ def _cache_problem(server: Server, log_offset: int) -> str | None:
 
 def _describe(run: Run) -> str:
     wrk, cpu = run.wrk, run.cpu
-    text = f"{wrk.rps:>10,.0f} req/s  non-2xx {wrk.non_2xx}  socket errors {wrk.errors}"
+    text = f"{wrk.rps:>10,.0f} req/s  unexpected {run.unexpected}  socket errors {wrk.errors}"
     if cpu is not None and cpu.server is not None:
         text += f"  cpu: server {cpu.server:.2f} wrk {cpu.load_generator:.2f}"
-        if cpu.redis is not None:
-            text += f" redis {cpu.redis:.2f}"
+        if cpu.services is not None:
+            text += f" db/redis {cpu.services:.2f}"
         text += f" other {cpu.other:.2f}"
-    if not wrk.clean:
+    if not run.clean:
         text += "  <-- errors"
     if run.noisy:
         text += "  <-- noisy: other processes were busy"
     return text
 
 
-def _check_parity(servers: dict[str, Server], meta: dict[str, Any], cached: bool) -> None:
-    report = parity.check(servers[LIGHTAPI].base_url, servers[RAW].base_url, cached=cached)
-    for line in report.lines:
-        say(f"  parity ok: {line}")
-    for line in report.warnings:
-        say(f"  parity note (error path, not benchmarked): {line}")
-    meta["parity"] = {"ok": report.lines, "warnings": report.warnings}
+def _check_parity(
+    stage: Stage, settings: Settings, token: str, meta: dict[str, Any]
+) -> dict[str, set[str]]:
+    """Every app against LightAPI; returns, per peer, the scenarios it cannot be measured on."""
+    light = stage.servers[LIGHTAPI]
+    unmeasurable: dict[str, set[str]] = {}
+    for name, server in stage.servers.items():
+        if name == LIGHTAPI:
+            continue
+        peer = name != RAW
+        report = parity.check(
+            light.base_url,
+            server.base_url,
+            peer=peer,
+            cached=settings.cache_prefix is not None,
+            token=token,
+            cursors=(stage.cursors[LIGHTAPI], stage.cursors[name]),
+        )
+        label = f"{stage.group.engine.name} {name}"
+        say(f"  parity {label}: {len(report.lines)} requests the same")
+        for line in report.warnings:
+            kind = "WARNING (peer)" if peer else "note (error path, not benchmarked)"
+            say(f"  parity {kind} {label}: {line}")
+        if report.failed_scenarios:
+            say(f"  SKIPPED {label}: {', '.join(sorted(report.failed_scenarios))} (wrong status)")
+        unmeasurable[name] = report.failed_scenarios
+        meta["parity"][label] = {
+            "same": report.lines,
+            "warnings": report.warnings,
+            "not_measured": sorted(report.failed_scenarios),
+        }
+    return unmeasurable
 
 
-def run_round(
+def run_stage(
     wrk: str,
     settings: Settings,
     round_number: int,
-    servers: dict[str, Server],
-    results: dict[str, ScenarioResult],
+    stage: Stage,
+    results: dict[tuple[str, str], ScenarioResult],
+    unmeasurable: dict[str, set[str]],
+    token: str,
 ) -> None:
-    """Every scenario once per app, A then B, each measured run after its own warm-up."""
+    """Every scenario once per app, in turn, each measured run after its own warm-up."""
+    engine = stage.group.engine.name
     for name in settings.scenarios:
         scenario = SCENARIOS[name]
         rows = scenario.patch_rows_per_thread(
             max(settings.duration, settings.warmup), settings.threads
         )
-        for app in APPS:
-            server = servers[app.name]
+        for app in stage.servers:
+            if name in unmeasurable.get(app, ()):
+                continue
             log_offset = None
-            if scenario.cached and app.name == LIGHTAPI:
-                log_offset = cache.log_size(server.log_path)
+            if scenario.cached and app == LIGHTAPI:
+                log_offset = cache.log_size(stage.servers[app].log_path)
             if settings.warmup:
-                _measure(wrk, settings, scenario, server, settings.warmup, rows)
-            run = _measure(wrk, settings, scenario, server, settings.duration, rows, log_offset)
-            results[name].apps[app.name].runs.append(run)
+                _measure(wrk, settings, stage, app, scenario, settings.warmup, rows, token)
+            run = _measure(
+                wrk, settings, stage, app, scenario, settings.duration, rows, token, log_offset
+            )
+            results[engine, name].apps[app].runs.append(run)
             note = ""
             if scenario.patches:
-                note = f"  rows patched {seed.count_patched(server.db_path):,}"
+                patched = seed.count_patched(stage.databases[app].sync_url)
+                note = f"  rows patched {patched:,}"
             say(
-                f"  {name:<12} round {round_number}/{settings.rounds} {app.name:<9}"
+                f"  {engine:<9} {name:<12} round {round_number}/{settings.rounds} {app:<9}"
                 f"{_describe(run)}{note}"
             )
 
 
 def run(settings: Settings, wrk: str) -> tuple[list[ScenarioResult], dict[str, Any]]:
-    """Everything between 'wrk is there' and 'results are known'; always stops the servers.
+    """Everything between 'wrk is there' and 'results are known'; always stops the servers and
+    drops the databases.
 
-    Each round starts both apps afresh: a process's throughput can sit a few percent above or
+    Each round starts the apps afresh: a process's throughput can sit a few percent above or
     below another process of the same app for its whole life (memory layout, hash seeds), so
     rounds in fresh processes make that luck part of the measured spread instead of a bias.
     """
     load = os.getloadavg()[0]
     if load > 0.5:
         say(f"warning: load average {load:.2f} before start; other processes may skew results")
+    groups = settings.groups()
     results = {
-        name: ScenarioResult(
-            name, SCENARIOS[name].description, {app.name: AppRuns() for app in APPS}
+        (group.engine.name, name): ScenarioResult(
+            group.engine.name,
+            name,
+            SCENARIOS[name].description,
+            {app.name: AppRuns() for app in group.apps},
         )
+        for group in groups
         for name in settings.scenarios
     }
     ports: list[int] = []
-    env = {} if settings.cache_prefix is None else {CACHE_PREFIX_ENV: settings.cache_prefix}
+    env = {JWT_SECRET_ENV: settings.jwt_secret}
+    if settings.cache_prefix is not None:
+        env[CACHE_PREFIX_ENV] = settings.cache_prefix
     try:
-        meta = _run_rounds(wrk, settings, results, ports, env)
+        meta = _run_rounds(wrk, settings, groups, results, ports, env)
     finally:
         if settings.cache_prefix is not None:
             deleted = cache.delete_keys(settings.cache_prefix)
@@ -260,30 +291,67 @@ def run(settings: Settings, wrk: str) -> tuple[list[ScenarioResult], dict[str, A
 def _run_rounds(
     wrk: str,
     settings: Settings,
-    results: dict[str, ScenarioResult],
+    groups: list[Group],
+    results: dict[tuple[str, str], ScenarioResult],
     ports: list[int],
     env: dict[str, str],
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="lightapi-bench-", dir=settings.tmpdir) as tmp:
+    token = settings.token
+    with (
+        tempfile.TemporaryDirectory(prefix="lightapi-bench-", dir=settings.tmpdir) as tmp,
+        ExitStack() as databases,
+    ):
         data_dir = Path(tmp)
         meta = metadata(settings, wrk, data_dir)
-        databases = {app.name: data_dir / f"{app.name}.db" for app in APPS}
-        for path in databases.values():
-            seed.create(path)
+        meta["parity"] = {}
+        prepared: list[tuple[Group, dict[str, Database], Path]] = []
+        for group in groups:
+            log_dir = data_dir / group.engine.name
+            log_dir.mkdir()
+            created = {
+                app.name: databases.enter_context(database(group.engine, app.name, data_dir))
+                for app in group.apps
+            }
+            for db in created.values():
+                seed.create(db.sync_url)
+            prepared.append((group, created, log_dir))
+        unmeasurable: dict[str, dict[str, set[str]]] = {}
         for round_number in range(1, settings.rounds + 1):
-            with ExitStack() as stack:
-                servers: dict[str, Server] = {}
-                for app in APPS:
-                    server = Server(
-                        app, databases[app.name], data_dir, settings.placement.server, env
+            for group, created, log_dir in prepared:
+                with ExitStack() as stack:
+                    servers = _start(stack, settings, group.apps, created, log_dir, env, ports)
+                    stage = Stage(group, created, servers)
+                    engine = group.engine.name
+                    say(
+                        f"round {round_number}/{settings.rounds} {engine}: fresh servers "
+                        + ", ".join(f"{name} {server.base_url}" for name, server in servers.items())
                     )
-                    servers[app.name] = stack.enter_context(server)
-                    ports.append(server.port)
-                say(
-                    f"round {round_number}/{settings.rounds}: fresh servers "
-                    + ", ".join(f"{name} {server.base_url}" for name, server in servers.items())
-                )
-                if round_number == 1 and settings.parity:
-                    _check_parity(servers, meta, cached=settings.cache_prefix is not None)
-                run_round(wrk, settings, round_number, servers, results)
+                    if round_number == 1 and settings.parity:
+                        unmeasurable[engine] = _check_parity(stage, settings, token, meta)
+                    run_stage(
+                        wrk,
+                        settings,
+                        round_number,
+                        stage,
+                        results,
+                        unmeasurable.get(engine, {}),
+                        token,
+                    )
     return meta
+
+
+def _start(
+    stack: ExitStack,
+    settings: Settings,
+    apps: tuple[AppTarget, ...],
+    databases: dict[str, Database],
+    log_dir: Path,
+    env: dict[str, str],
+    ports: list[int],
+) -> dict[str, Server]:
+    servers = {}
+    for app in apps:
+        server = Server(app, databases[app.name].url, log_dir, settings.placement.server, env)
+        servers[app.name] = stack.enter_context(server)
+        ports.append(server.port)
+    return servers

@@ -1,4 +1,4 @@
-"""The measured requests, and what each needs from the database before a run."""
+"""The measured requests, and what each needs from the database and the harness before a run."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ FILTERED_PATH: Final = (
     "/articles?status=live&views__gte=100&ordering=-views,title&page=2&page_size=20"
 )
 FILTERED_COUNT: Final = 450
+PAGE_PATH: Final = "/articles?page=2"
+FEED_PATH: Final = "/feed"
+NOT_FOUND_PATH: Final = "/books/999999"
+NOTE_PATH: Final = "/notes/1"
 # BookEndpoint again, with Meta.cache = Cache(ttl=300), on a table holding the same rows.
 CACHED_PATH: Final = "/cached_books/1"
 UNCACHED_SCENARIO: Final = "get_one"  # the same request without the cache
@@ -31,6 +35,9 @@ class Scenario:
     script: str | None = None
     patches: bool = False
     cached: bool = False  # LightAPI answers from Redis: needs Redis, checked for X-Cache: HIT
+    cursor: bool = False  # path + "?cursor=<the app's own next token of its first page>"
+    authenticated: bool = False  # sent with "Authorization: Bearer <the run's JWT>"
+    expected_status: int = 200  # not_found: every answer must be a 404
 
     def patch_rows_per_thread(self, seconds: float, threads: int) -> int:
         if not self.patches:
@@ -42,18 +49,27 @@ class Scenario:
             return ()
         return (str(seed.FIRST_PATCH_ID), str(rows_per_thread))
 
+    def target(self, cursor: str | None) -> str:
+        """The request path; a cursor scenario needs the app's own token."""
+        if not self.cursor:
+            return self.path
+        if cursor is None:
+            raise ValueError(f"{self.name} needs the app's cursor token")
+        return f"{self.path}?cursor={cursor}"
+
 
 SCENARIOS: Final = {
     scenario.name: scenario
     for scenario in (
         Scenario("get_one", "/books/1", "GET /books/1"),
-        Scenario(
-            "get_cached",
-            CACHED_PATH,
-            "GET /cached_books/1: LightAPI from its Redis cache, the baseline uncached",
-            cached=True,
-        ),
         Scenario("get_list", "/books", "GET /books (50 rows)"),
+        Scenario("page_list", PAGE_PATH, "GET /articles?page=2: count + page 2 of 20, links"),
+        Scenario(
+            "cursor_list",
+            FEED_PATH,
+            "GET /feed?cursor=<next of page 1>: keyset page 2 of 20, both tokens",
+            cursor=True,
+        ),
         Scenario(
             "get_filtered",
             FILTERED_PATH,
@@ -66,6 +82,21 @@ SCENARIOS: Final = {
             'PATCH /books/{id} {"year": 2000, "version": 1}, each row once',
             script="patch.lua",
             patches=True,
+        ),
+        Scenario(
+            "get_cached",
+            CACHED_PATH,
+            "GET /cached_books/1: LightAPI from its Redis cache, the others uncached",
+            cached=True,
+        ),
+        Scenario(
+            "not_found", NOT_FOUND_PATH, "GET /books/999999: 404 expected", expected_status=404
+        ),
+        Scenario(
+            "auth_get",
+            NOTE_PATH,
+            "GET /notes/1 with a bearer JWT (HS256) verified per request",
+            authenticated=True,
         ),
     )
 }

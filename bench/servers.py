@@ -1,7 +1,8 @@
 """Starts one uvicorn subprocess per app and guarantees it is stopped.
 
-Both apps run with identical uvicorn options (1 worker, 127.0.0.1, warning log level, no access
-log, uvicorn's default loop and HTTP implementation), so only the app differs.
+Every app runs with identical uvicorn options (1 worker, 127.0.0.1, warning log level, no access
+log, uvicorn's default loop and HTTP implementation), so only the app differs. The app learns
+its database URL and JWT secret from the environment (``bench.apps``).
 """
 
 from __future__ import annotations
@@ -15,26 +16,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from bench.apps import CACHE_PREFIX_ENV, DB_PATH_ENV
+from bench.apps import CACHE_PREFIX_ENV, DB_URL_ENV
 from bench.cpu import pin_to
+from bench.lineup import AppTarget
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 START_TIMEOUT: Final = 30.0
 STOP_TIMEOUT: Final = 10.0
 READY_PATH: Final = "/books/1"
-
-
-@dataclass(frozen=True)
-class AppTarget:
-    """An app under test: a short name and its ``module:attribute`` ASGI target."""
-
-    name: str
-    target: str
 
 
 def uvicorn_command(target: str, port: int) -> list[str]:
@@ -72,7 +65,7 @@ class Server:
     def __init__(
         self,
         app: AppTarget,
-        db_path: Path,
+        db_url: str,
         log_dir: Path,
         cpus: frozenset[int] | None = None,
         env: Mapping[str, str] | None = None,
@@ -80,7 +73,7 @@ class Server:
         self.app = app
         self.cpus = cpus
         self.env = dict(env or {})  # on top of ours, e.g. the run's cache prefix
-        self.db_path = db_path
+        self.db_url = db_url
         self.log_path = log_dir / f"{app.name}.log"
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
@@ -119,7 +112,7 @@ class Server:
             env = {
                 **inherited,
                 **self.env,
-                DB_PATH_ENV: str(self.db_path),
+                DB_URL_ENV: self.db_url,
                 "PYTHONDONTWRITEBYTECODE": "1",
             }
             with self.log_path.open("ab") as log:
