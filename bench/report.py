@@ -41,7 +41,8 @@ class Run:
     @property
     def clean(self) -> bool:
         wrk = self.wrk
-        return not (self.unexpected or wrk.errors or wrk.overrun) and self.problem is None
+        failed = self.unexpected or wrk.errors or wrk.overrun or not wrk.requests
+        return not failed and self.problem is None
 
     @property
     def noisy(self) -> bool:
@@ -126,7 +127,7 @@ class ScenarioResult:
         light, versus = self.apps.get(LIGHTAPI), self.apps.get(other)
         if light is None or versus is None or not light.runs or not versus.runs:
             return None
-        return light.median / versus.median
+        return light.median / versus.median if versus.median else None
 
     def round_ratios(self, other: str) -> list[float]:
         """LightAPI/other within each round (runs back to back): how much one ratio can move."""
@@ -135,6 +136,7 @@ class ScenarioResult:
             for light, versus in zip(
                 self.apps[LIGHTAPI].rates, self.apps[other].rates, strict=False
             )
+            if versus
         ]
 
     def ratios(self) -> dict[str, float]:
@@ -212,7 +214,7 @@ def _ratio_text(result: ScenarioResult, other: str) -> str:
     ratio = None if other == LIGHTAPI else result.ratio(other)
     if ratio is None:
         return ""
-    rounds = result.round_ratios(other)
+    rounds = result.round_ratios(other) or [ratio]
     return f"{ratio:.2f} ({min(rounds):.2f}-{max(rounds):.2f})"
 
 

@@ -146,6 +146,8 @@ def _measure(
             cpus=settings.placement.load_generator,
         )
     problem = None if log_offset is None else _cache_problem(server, log_offset)
+    if server.process is not None and server.process.poll() is not None:
+        problem = f"the server exited (status {server.process.returncode}); see {server.log_path}"
     return Run(result, meter.result, problem, expect_error=scenario.expected_status >= 400)
 
 
@@ -186,6 +188,8 @@ def _check_parity(
         if name == LIGHTAPI:
             continue
         peer = name != RAW
+        for app in (LIGHTAPI, name):  # the previous check wrote to LightAPI's database
+            seed.prepare(stage.databases[app].sync_url)
         report = parity.check(
             light.base_url,
             server.base_url,
