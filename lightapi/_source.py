@@ -13,21 +13,34 @@ import linecache
 from lightapi.spec.diagnostics import relative_path
 from lightapi.spec.model import SourceLocation
 
-
-@functools.lru_cache(maxsize=64)
-def _parse(filename: str, size: int) -> ast.Module | None:
-    source = "".join(linecache.getlines(filename))
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
+# filename -> (the line list linecache gave, its AST). linecache hands out the same list until
+# the file changes, so an identity check finds a reparse is due without rereading the source.
+_TREES: dict[str, tuple[list[str], ast.Module | None]] = {}
 
 
 def _tree(filename: str) -> ast.Module | None:
     lines = linecache.getlines(filename)
     if not lines:
         return None
-    return _parse(filename, sum(len(line) for line in lines))
+    cached = _TREES.get(filename)
+    if cached is not None and cached[0] is lines:
+        return cached[1]
+    try:
+        tree: ast.Module | None = ast.parse("".join(lines))
+    except (SyntaxError, ValueError):
+        tree = None
+    _TREES[filename] = (lines, tree)
+    return tree
+
+
+@functools.lru_cache(maxsize=64)
+def _classes_by_name(tree: ast.Module) -> dict[str, list[ast.ClassDef]]:
+    """Every ``class`` statement of a module by name: one walk per file, not one per class."""
+    classes: dict[str, list[ast.ClassDef]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            classes.setdefault(node.name, []).append(node)
+    return classes
 
 
 def class_node(filename: str, line: int, name: str) -> ast.ClassDef | None:
@@ -36,9 +49,7 @@ def class_node(filename: str, line: int, name: str) -> ast.ClassDef | None:
     if tree is None:
         return None
     best: ast.ClassDef | None = None
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef) or node.name != name:
-            continue
+    for node in _classes_by_name(tree).get(name, ()):
         if node.lineno == line:
             return node
         end = node.end_lineno or node.lineno
