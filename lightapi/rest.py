@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 import sys
 from collections.abc import Callable
+from types import FrameType
 from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec
 
 from lightapi._declare import endpoint_declaration, take_defaults
+from lightapi._gc import collection_paused
 from lightapi._source import ClassSource
 from lightapi.methods import HttpMethod, declared_verbs
 from lightapi.spec.compile import compile_endpoint
@@ -38,10 +40,18 @@ class _SchemaModel:
         self.kind = kind
 
     def __get__(self, instance: object, owner: type[RestEndpoint]) -> type[BaseModel]:
-        from lightapi._runtime.models import models_for
+        from lightapi._runtime.models import models_for, read_model
 
-        model: type[BaseModel] = getattr(models_for(owner), self.kind)
-        return model
+        models = models_for(owner)  # raises for abstract or invalid endpoints
+        if self.kind != "read":
+            model: type[BaseModel] = getattr(models, self.kind)
+            return model
+        cached: type[BaseModel] | None = owner.__dict__.get("_lightapi_read_model")
+        if cached is None:
+            assert owner.__lightapi_spec__ is not None
+            cached = read_model(owner.__lightapi_spec__)
+            owner._lightapi_read_model = cached  # type: ignore[attr-defined]
+        return cached
 
 
 class RestEndpoint:
@@ -78,6 +88,12 @@ class RestEndpoint:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        with collection_paused():
+            cls._lightapi_compile(sys._getframe(1))  # the frame running the class statement
+
+    @classmethod
+    def _lightapi_compile(cls, frame: FrameType) -> None:
+        """Read the class statement into a declaration and compile it (phase A, R3.10)."""
         prebuilt = cls.__dict__.get("__lightapi_prebuilt__")
         if prebuilt is not None:  # made by another front end (YAML), already compiled
             cls.__lightapi_endpoint_decl__, cls.__lightapi_spec__, cls.__lightapi_diagnostics__ = (
@@ -89,7 +105,6 @@ class RestEndpoint:
             cls.__lightapi_defaults__ = {}
             cls._allowed_methods = cls.__lightapi_spec__.methods
             return
-        frame = sys._getframe(1)
         cls.__lightapi_source__ = ClassSource.find(
             frame.f_code.co_filename, frame.f_lineno, cls.__name__
         )

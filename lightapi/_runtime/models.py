@@ -47,7 +47,10 @@ def to_utc(value: datetime.datetime) -> datetime.datetime:
 
 
 def python_type(spec: FieldSpec) -> Any:
-    kind = spec.column_type
+    return column_python_type(spec.column_type, nullable=spec.nullable)
+
+
+def column_python_type(kind: ColumnType, *, nullable: bool) -> Any:
     base: Any
     match kind:
         case ColumnType.STRING:
@@ -72,7 +75,7 @@ def python_type(spec: FieldSpec) -> Any:
             base = Any
         case _:
             assert_never(kind)
-    return Optional[base] if spec.nullable else base  # noqa: UP045 (a runtime type object)
+    return Optional[base] if nullable else base  # noqa: UP045 (a runtime type object)
 
 
 def _field_options(spec: FieldSpec) -> dict[str, Any]:
@@ -113,25 +116,31 @@ def _input_model(spec: EndpointSpec, suffix: str, *, partial: bool) -> type[Base
     return create_model(f"{spec.name}{suffix}", __config__=_FORBID, **definitions)
 
 
-def _read_model(spec: EndpointSpec) -> type[BaseModel]:
+def read_model(spec: EndpointSpec) -> type[BaseModel]:
+    """Every column as responses carry it: only for 0.x code reading ``__schema_read__``
+    (``SchemaFactory``, R1.1); the runtime encodes rows with msgspec and never builds it."""
     definitions = {field.name: (python_type(field), ...) for field in spec.fields}
     return create_model(f"{spec.name}Read", **definitions)  # type: ignore[call-overload, no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
 class EndpointModels:
+    """The body validators of one endpoint. PUT validates exactly like POST (R5.18; ``version``
+    is read apart, R5.17), so ``replace`` is the create model itself: one model less to build
+    per endpoint (R21.1). Responses need no model: msgspec encodes rows (R21.2)."""
+
     create: type[BaseModel]
-    replace: type[BaseModel]
     update: type[BaseModel]
-    read: type[BaseModel]
+
+    @property
+    def replace(self) -> type[BaseModel]:
+        return self.create
 
 
 def build_models(spec: EndpointSpec) -> EndpointModels:
     return EndpointModels(
         create=_input_model(spec, "Create", partial=False),
-        replace=_input_model(spec, "Replace", partial=False),
         update=_input_model(spec, "Update", partial=True),
-        read=_read_model(spec),
     )
 
 

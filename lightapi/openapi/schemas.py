@@ -8,12 +8,13 @@ PATCH bodies (read apart from the model, R5.17) and the projections of the seria
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
-from lightapi._runtime.models import EndpointModels
-from lightapi.spec.model import EndpointSpec
+from lightapi._runtime.models import EndpointModels, column_python_type
+from lightapi.spec.model import ColumnType, EndpointSpec
 
 Schema = dict[str, Any]
 REF: Final = "#/components/schemas/{model}"
@@ -85,9 +86,31 @@ def _with_version(schema: Schema) -> Schema:
     }
 
 
-def _projection(read: Schema, names: tuple[str, ...], title: str) -> Schema:
-    """The read model narrowed to a serializer projection; every listed key is always sent."""
-    properties = read["properties"]
+@functools.cache
+def _value_schema(kind: ColumnType, nullable: bool) -> Schema:
+    """pydantic's JSON Schema of a column's values as responses send them, once per kind."""
+    adapter: TypeAdapter[Any] = TypeAdapter(column_python_type(kind, nullable=nullable))
+    return adapter.json_schema(ref_template=REF, mode="serialization")
+
+
+def _row_properties(spec: EndpointSpec) -> dict[str, Schema]:
+    """Each column's schema, titled and key-sorted as pydantic writes a model field: what a
+    read model of all columns would give, without building one per endpoint (R21.1)."""
+    return {
+        field.name: dict(
+            sorted(
+                {
+                    **_value_schema(field.column_type, field.nullable),
+                    "title": field.name.title().replace("_", " ").strip(),
+                }.items()
+            )
+        )
+        for field in spec.fields
+    }
+
+
+def _projection(properties: Schema, names: tuple[str, ...], title: str) -> Schema:
+    """The row narrowed to a serializer projection; every listed key is always sent."""
     return {
         "type": "object",
         "title": title,
@@ -134,19 +157,21 @@ def endpoint_schemas(spec: EndpointSpec, models: EndpointModels) -> dict[str, Sc
     """Every component schema of one endpoint, by name."""
     locking = spec.locking.enabled
     schemas: dict[str, Schema] = {}
-    if "POST" in spec.methods:
-        schemas[f"{spec.name}Create"] = _model_schema(models.create, "validation")
-    if "PUT" in spec.methods:
-        replace = _model_schema(models.replace, "validation")
-        schemas[f"{spec.name}Replace"] = _with_version(replace) if locking else replace
+    if spec.methods & {"POST", "PUT"}:
+        create = _model_schema(models.create, "validation")
+        if "POST" in spec.methods:
+            schemas[f"{spec.name}Create"] = create
+        if "PUT" in spec.methods:
+            replace = {**create, "title": f"{spec.name}Replace"}  # the same model (R5.18)
+            schemas[f"{spec.name}Replace"] = _with_version(replace) if locking else replace
     if "PATCH" in spec.methods:
         update = _model_schema(models.update, "validation")
         schemas[f"{spec.name}Update"] = _with_version(update) if locking else update
-    full = _model_schema(models.read, "serialization")
+    columns = _row_properties(spec)
     read, written = row_schema_names(spec)
-    schemas[read] = _projection(full, spec.serializer.read, read)
+    schemas[read] = _projection(columns, spec.serializer.read, read)
     if written != read:
-        schemas[written] = _projection(full, spec.serializer.write, written)
+        schemas[written] = _projection(columns, spec.serializer.write, written)
     if "GET" in spec.methods:
         schemas[list_schema_name(spec)] = _envelope(spec, read)
     return schemas
