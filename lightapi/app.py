@@ -26,6 +26,7 @@ from starlette.middleware import Middleware as StarletteMiddleware
 from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
+from lightapi._gc import collection_paused
 from lightapi._refs import rate_limiter_ref
 from lightapi._runtime.cache import ResponseCache
 from lightapi._runtime.cors import cors_middleware
@@ -227,6 +228,12 @@ class LightApi:
         if self._starlette is not None:
             raise ConfigurationError("register() called after build_app()")
         location = _caller_location()
+        with collection_paused():
+            self._register(mapping, location)
+
+    def _register(
+        self, mapping: Mapping[str, type[RestEndpoint]], location: SourceLocation
+    ) -> None:
         found = Findings()
         if not isinstance(mapping, Mapping):
             found.add(
@@ -463,6 +470,10 @@ class LightApi:
         """Compile, then build the Starlette application once (R19.5)."""
         if self._starlette is not None:
             return self._starlette
+        with collection_paused():
+            return self._build()
+
+    def _build(self) -> Starlette:
         self._reflect_pending()
         spec, diagnostics = self.__lightapi_compiled__()
         report(diagnostics)
@@ -525,7 +536,7 @@ class LightApi:
     def _emit_warnings(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         for item in diagnostics:
             if not item.is_error and item.code not in self._silence:
-                warnings.warn(str(item), LightApiWarning, stacklevel=3)
+                warnings.warn(str(item), LightApiWarning, stacklevel=4)  # build_app's caller
 
     def _runtime(self, spec: EndpointSpec, db: Database) -> EndpointRuntime:
         table = self._metadata.tables[spec.table]
