@@ -257,10 +257,11 @@ def markdown_table(results: Sequence[ScenarioResult], meta: dict[str, Any]) -> s
         lines += [f"**{engine}**", "", "| " + " | ".join(header) + " |"]
         lines.append("|---|" + "---:|" * (len(header) - 1))
         for result in rows:
-            cells = [result.name + (" (flagged)" if result.flagged else "")]
+            cells = [result.name]
             for name in apps:
                 runs = result.apps.get(name)
-                cells.append(f"{runs.median:,.0f} ({_spread(runs)})" if runs and runs.runs else "-")
+                cell = f"{runs.median:,.0f} ({_spread(runs)})" if runs and runs.runs else "-"
+                cells.append(cell + (" flagged" if runs and runs.flagged else ""))
             cells += [_ratio_text(result, name) or "-" for name in others]
             lines.append("| " + " | ".join(cells) + " |")
         gain = cache_gain(results, engine)
@@ -268,13 +269,13 @@ def markdown_table(results: Sequence[ScenarioResult], meta: dict[str, Any]) -> s
             lines += ["", gain.describe() + "."]
         lines.append("")
     settings = meta["settings"]
+    warmup = f" after a {settings['warmup']:g} s warm-up" if settings["warmup"] else ""
     lines.append(
         f"wrk -t{settings['threads']} -c{settings['connections']}, {settings['rounds']} rounds"
-        f" of {settings['duration']:g} s per app after a {settings['warmup']:g} s warm-up"
-        f" (apps alternating, fresh servers each round), medians; {meta['machine']['cpus']}"
-        f" CPUs, {meta['placement']}, SQLite files in {meta['database_dir']}, PostgreSQL"
-        f" {meta['postgres']}, Python {meta['versions']['python']}, git {meta['git']},"
-        f" {meta['started_at']}."
+        f" of {settings['duration']:g} s per app{warmup} (apps in turn, fresh servers each"
+        f" round), medians; {meta['machine']['cpus']} CPUs, {meta['placement']}, SQLite files"
+        f" in {meta['database_dir']}, PostgreSQL {meta['postgres']}, Python"
+        f" {meta['versions']['python']}, git {meta['git']}, {meta['started_at']}."
     )
     return "\n".join(lines) + "\n"
 
