@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 PG_HOST: Final = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PG_PORT: Final = int(os.environ.get("BENCH_PG_PORT", "5432"))
@@ -57,7 +57,7 @@ class Database:
     sync_url: str
 
 
-def _admin_connection():  # type: ignore[no-untyped-def]
+def _admin_connection() -> Any:
     import psycopg
 
     return psycopg.connect(
