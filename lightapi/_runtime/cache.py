@@ -60,6 +60,7 @@ class ResponseCache:
         self._delay = FIRST_DELAY
         self._retry_at = 0.0
         self._suspended = False
+        self._combined = getattr(backend, "get_at_generation", None)
 
     # -- availability (R14.6) ----------------------------------------------------------------
 
@@ -112,6 +113,18 @@ class ResponseCache:
             self._failed(error)
             return None
 
+    async def _get_at_generation(
+        self, counter: str, prefix: str, suffix: str
+    ) -> tuple[int, bytes | None]:
+        """The endpoint's generation and the entry stored under it: one round trip where the
+        backend offers one (``RedisCacheBackend``), else two plain reads."""
+        if self._combined is not None:
+            found: tuple[int, bytes | None] = await self._combined(counter, prefix, suffix)
+            return found
+        raw = await self.backend.get(counter)
+        generation = int(raw) if raw else 0  # R23.9: a missing counter reads as 0
+        return generation, await self.backend.get(f"{prefix}{generation}{suffix}")
+
     # -- keys --------------------------------------------------------------------------------
 
     def _generation_key(self, name: str) -> str:
@@ -151,11 +164,12 @@ class ResponseCache:
     def reader(self, name: str, spec: CacheSpec, handler: Handler) -> Handler:
         """Wrap a LIST or RETRIEVE handler: serve 200s from the cache, store them on a miss."""
 
+        counter, prefix = self._generation_key(name), f"{self.prefix}:{name}:"
+
         async def lookup(request: Request) -> tuple[str, Entry | None]:
-            raw = await self.backend.get(self._generation_key(name))
-            generation = int(raw) if raw else 0  # R23.9: a missing counter reads as 0
-            key = f"{self.prefix}:{name}:{generation}:{self._request_hash(request, spec)}"
-            stored = await self.backend.get(key)
+            suffix = f":{self._request_hash(request, spec)}"
+            generation, stored = await self._get_at_generation(counter, prefix, suffix)
+            key = f"{prefix}{generation}{suffix}"
             return key, Entry(*_decode_entry.decode(stored)) if stored else None
 
         async def handle(request: Request) -> Response:

@@ -204,6 +204,24 @@ async def test_one_user_never_gets_another_users_cached_list(make_client):
     assert refused.status_code == 401 and "x-cache" not in refused.headers  # R23.9
 
 
+def command_calls(redis_client) -> dict[str, int]:
+    stats = redis_client.info("commandstats")
+    return {name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "evalsha")}
+
+
+async def test_a_hit_costs_one_redis_round_trip(make_client, redis_client):
+    """Issue #12: the generation and the entry are read by one EVALSHA, not two GETs."""
+    client = make_client({"/books": BookEndpoint})
+    await client.post("/books", json={"title": "Dune"})
+    await client.get("/books/1")  # MISS: stores the entry (and loads the script)
+    before = command_calls(redis_client)
+    hit = await client.get("/books/1")
+    after = command_calls(redis_client)
+    assert hit.headers["x-cache"] == "HIT"
+    # One EVALSHA from the app; Redis counts the two GETs the script runs inside it.
+    assert {name: after[name] - before[name] for name in after} == {"get": 2, "evalsha": 1}
+
+
 async def test_entries_expire_after_the_ttl(make_client, redis_client):
     client = make_client({"/books": BookEndpoint})
     await client.get("/books")
