@@ -33,6 +33,15 @@ from lightapi._runtime.queries import (
     search_condition,
 )
 from lightapi._runtime.scope import Scope, onto_table
+from lightapi._runtime.shapes import (
+    LIMIT,
+    OFFSET,
+    Shapes,
+    keyset_parameters,
+    keyset_values,
+    limit_parameter,
+    offset_parameter,
+)
 from lightapi.spec.model import RefKind
 
 if TYPE_CHECKING:
@@ -80,6 +89,17 @@ def _signature(items: OrderItems) -> str:
     return ",".join(("-" if descending else "") + str(column.name) for column, descending in items)
 
 
+def _selected_columns(layout_columns: Sequence[Column[Any]], items: OrderItems) -> list[Any]:
+    """The projection, then ordering columns outside it: cursor tokens need the keyset values,
+    and the encoder does not look past the projection."""
+    selected: list[Any] = [*layout_columns]
+    names = {column.name for column in selected}  # names: Column == builds SQL, not a bool
+    return selected + [column for column, _ in items if column.name not in names]
+
+
+StatementFor = Callable[[str, Callable[[Select[Any]], Select[Any]]], Select[Any]]
+
+
 def list_handler(runtime: EndpointRuntime) -> Handler:
     """The LIST handler of one endpoint: a closure over its runtime (handlers.EndpointRuntime)."""
     spec, db, encoder = runtime.spec, runtime.db, runtime.read
@@ -91,6 +111,8 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
     single_table = spec.filtering is None or not any(
         backend.kind is RefKind.CUSTOM_FILTER for backend in spec.filtering.backends
     )
+    # Without a queryset or custom backends, an unfiltered request has a fixed shape.
+    shapes = Shapes() if single_table and not runtime.scoped else None
 
     async def handle(request: Request) -> Response:
         if plain:  # nothing varies per request: the statement built at start-up
@@ -99,30 +121,46 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
         query = parse_list_query(spec, request.query_params)
         scope: Scope = await runtime.scope(request)
         items = ordering_items(query.ordering, table)
-        # Cursor tokens need the keyset values: ordering columns outside the projection are
-        # selected after it, where the encoder does not look.
-        selected = [*layout.columns]
-        names = {column.name for column in selected}  # names: Column == builds SQL, not a bool
-        selected += [column for column, _ in items if column.name not in names]
-        statement = select(*selected)
-        if scope.where is not None:
-            statement = statement.where(scope.where)
-        statement = await _apply_backends(runtime, request, statement, query)
+        signature = _signature(items)
+        selected = _selected_columns(layout.columns, items)
+        statement_for: StatementFor
+        if shapes is not None and not query.filters and not query.search:
+
+            def statement_for(kind: str, build: Callable[[Select[Any]], Select[Any]]) -> Any:
+                return shapes.get((kind, signature), lambda: build(select(*selected)))
+
+        else:
+            base = select(*selected)
+            if scope.where is not None:
+                base = base.where(scope.where)
+            base = await _apply_backends(runtime, request, base, query)
+
+            def statement_for(kind: str, build: Callable[[Select[Any]], Select[Any]]) -> Any:
+                return build(base)
+
         if cursor_style:
             order = [column.name for column in selected]
             positions = [order.index(column.name) for column, _ in items]
-            return await _cursor_page(runtime, statement, query, items, positions)
+            return await _cursor_page(runtime, statement_for, query, items, signature, positions)
         clauses = order_clauses(items)
         if query.ordering is None and scope.order_by:
             clauses = [*scope.order_by, *([] if scope.orders_by_id else clauses[-1:])]
-        statement = statement.order_by(*clauses)
         if pagination is None:
-            rows = await db.read(ops.fetch_rows, statement)
+            ordered = statement_for("all", lambda base: base.order_by(*clauses))
+            rows = await db.read(ops.fetch_rows, ordered)
             return Response(encoder.results(rows), media_type=JSON)
         size = query.page_size or pagination.page_size
-        page_rows = statement.limit(size).offset((query.page - 1) * size)
-        counted = count_statement(statement, table, single_table=single_table)
-        rows, count = await db.read(ops.fetch_page, page_rows, counted)
+        page_rows = statement_for(
+            "page",
+            lambda base: (
+                base.order_by(*clauses).limit(limit_parameter()).offset(offset_parameter())
+            ),
+        )
+        counted = statement_for(
+            "count", lambda base: count_statement(base, table, single_table=single_table)
+        )
+        window = {LIMIT: size, OFFSET: (query.page - 1) * size}
+        rows, count = await db.read(ops.fetch_page, page_rows, counted, window)
         pages = math.ceil(count / size)
         previous = min(query.page - 1, pages) if query.page > 1 and pages else None
         body = {
@@ -139,27 +177,32 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
 
 async def _cursor_page(
     runtime: EndpointRuntime,
-    statement: Select[Any],
+    statement_for: StatementFor,
     query: ListQuery,
     items: OrderItems,
+    signature: str,
     positions: Sequence[int],
 ) -> Response:
     """R8.8: read ``size + 1`` rows past (or before) the boundary to learn if more exist."""
     pagination = runtime.spec.pagination
     assert pagination is not None
     size = query.page_size or pagination.page_size
-    signature = _signature(items)
     fields = [runtime.spec.field(str(column.name)) for column, _ in items[:-1]]
     boundary: Boundary | None = None
     if query.cursor is not None:
         boundary = runtime.cursors.decode(query.cursor, signature, fields)
-        statement = statement.where(
-            keyset_condition(items, boundary.values, forward=boundary.forward)
-        )
     forward = boundary is None or boundary.forward
     directed = items if forward else tuple((column, not desc) for column, desc in items)
-    statement = statement.order_by(*order_clauses(directed)).limit(size + 1)
-    rows: Sequence[Any] = await runtime.db.read(ops.fetch_rows, statement)
+
+    def build(base: Select[Any]) -> Select[Any]:
+        if boundary is not None:
+            keys = keyset_parameters(len(items))
+            base = base.where(keyset_condition(items, keys, forward=forward))
+        return base.order_by(*order_clauses(directed)).limit(limit_parameter())
+
+    kind = "first" if boundary is None else "after" if forward else "before"
+    values = {LIMIT: size + 1, **(keyset_values(boundary.values) if boundary else {})}
+    rows: Sequence[Any] = await runtime.db.read(ops.fetch_rows, statement_for(kind, build), values)
     more = len(rows) > size
     rows = list(rows[:size])
     if not forward:

@@ -30,16 +30,19 @@ def fetch_one(
     return connection.execute(statements.select_one(scope), {PK: pk}).first()
 
 
-def fetch_rows(connection: Connection, statement: Select[Any]) -> Sequence[Row[Any]]:
-    return connection.execute(statement).all()
+def fetch_rows(
+    connection: Connection, statement: Select[Any], values: Mapping[str, Any] | None = None
+) -> Sequence[Row[Any]]:
+    return connection.execute(statement, values).all()
 
 
 def fetch_page(
-    connection: Connection, rows: Select[Any], count: Select[Any]
+    connection: Connection, rows: Select[Any], count: Select[Any], window: Mapping[str, Any]
 ) -> tuple[Sequence[Row[Any]], int]:
-    """A page and the total it belongs to, read in one transaction so they agree."""
+    """A page (``window``: its limit and offset) and the total it belongs to, read in one
+    transaction so they agree."""
     total = connection.execute(count).scalar_one()
-    return connection.execute(rows).all(), int(total)
+    return connection.execute(rows, window).all(), int(total)
 
 
 def insert_row(
