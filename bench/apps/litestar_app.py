@@ -6,8 +6,8 @@ the benchmark compares LightAPI with what a Litestar user would actually deploy:
 - SQLAlchemy 2.0 declarative models (``Mapped``/``mapped_column``, the automatic columns in a
   mixin) mapped onto the tables the harness creates, on a sync engine from ``BENCH_DB_URL``;
 - sync handlers with ``sync_to_thread=True`` (Litestar runs them in its threadpool) and a
-  ``Session`` per request from a generator dependency; no ``advanced-alchemy`` plugin, which
-  would be one more package for four tables;
+  ``Session`` per request from an async generator dependency; no ``advanced-alchemy`` plugin,
+  which would be one more package for four tables;
 - msgspec Structs for bodies (``Meta(min_length=1)``, ``forbid_unknown_fields``, ``UNSET`` for
   the fields a PATCH leaves out) and for responses, converted from the ORM rows with
   ``msgspec.convert(..., from_attributes=True)``;
@@ -30,7 +30,7 @@ import hashlib
 import hmac
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -173,7 +173,10 @@ class NoteOut(msgspec.Struct):
 engine = create_engine(database_url())
 
 
-def provide_session() -> Iterator[Session]:
+async def provide_session() -> AsyncIterator[Session]:
+    """An async generator, so that Litestar closes the session on the event loop: a sync one
+    is closed in the threadpool, and under 32 concurrent requests every worker thread can be
+    waiting for a pooled connection that only such a close would return (a deadlock)."""
     with Session(engine) as session:
         yield session
 
