@@ -31,16 +31,21 @@ from lightapi._runtime.queries import (
     order_clauses,
     ordering_items,
     search_condition,
+    search_pattern,
 )
 from lightapi._runtime.scope import Scope, onto_table
 from lightapi._runtime.shapes import (
     LIMIT,
     OFFSET,
+    SEARCH,
     Shapes,
+    filter_parameter,
     keyset_parameters,
     keyset_values,
     limit_parameter,
     offset_parameter,
+    query_shape,
+    query_values,
 )
 from lightapi.spec.model import RefKind
 
@@ -49,6 +54,33 @@ if TYPE_CHECKING:
 
 Handler = Callable[[Request], Awaitable[Response]]
 OrderItems = tuple[tuple[Column[Any], bool], ...]
+
+
+def _apply_built_in(
+    runtime: EndpointRuntime, statement: Select[Any], query: ListQuery, kind: RefKind
+) -> Select[Any]:
+    """A FieldFilter's or SearchFilter's conditions, values left to bind parameters."""
+    filtering = runtime.spec.filtering
+    assert filtering is not None
+    table = runtime.statements.table
+    if kind is RefKind.FIELD_FILTER:
+        for index, term in enumerate(query.filters):
+            condition = filter_condition(table.c[term.field], term, filter_parameter(index))
+            statement = statement.where(condition)
+    elif kind is RefKind.SEARCH_FILTER and query.search:
+        columns = [table.c[name] for name in filtering.search]
+        statement = statement.where(search_condition(columns, query.search, SEARCH))
+    return statement
+
+
+def _apply_built_ins(
+    runtime: EndpointRuntime, statement: Select[Any], query: ListQuery
+) -> Select[Any]:
+    """Every backend of an endpoint that has only the built-in ones, in their order."""
+    filtering = runtime.spec.filtering
+    for backend in filtering.backends if filtering is not None else ():
+        statement = _apply_built_in(runtime, statement, query, backend.kind)
+    return statement
 
 
 async def _apply_backends(
@@ -61,20 +93,16 @@ async def _apply_backends(
         return statement
     table = runtime.statements.table
     for backend in filtering.backends:
-        if backend.kind is RefKind.FIELD_FILTER:
-            for term in query.filters:
-                statement = statement.where(filter_condition(table.c[term.field], term))
-        elif backend.kind is RefKind.SEARCH_FILTER and query.search:
-            columns = [table.c[name] for name in filtering.search]
-            statement = statement.where(search_condition(columns, query.search))
-        elif backend.kind is RefKind.CUSTOM_FILTER:
-            instance = backend.value()
-            result = instance.filter_queryset(request, statement, runtime.view(request))
-            if inspect.isawaitable(result):
-                result = await result
-            if not isinstance(result, Select):
-                raise TypeError(f"{backend.name}.filter_queryset() did not return a Select")
-            statement = onto_table(table, result)
+        if backend.kind is not RefKind.CUSTOM_FILTER:
+            statement = _apply_built_in(runtime, statement, query, backend.kind)
+            continue
+        instance = backend.value()
+        result = instance.filter_queryset(request, statement, runtime.view(request))
+        if inspect.isawaitable(result):
+            result = await result
+        if not isinstance(result, Select):
+            raise TypeError(f"{backend.name}.filter_queryset() did not return a Select")
+        statement = onto_table(table, result)
     return statement
 
 
@@ -111,7 +139,7 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
     single_table = spec.filtering is None or not any(
         backend.kind is RefKind.CUSTOM_FILTER for backend in spec.filtering.backends
     )
-    # Without a queryset or custom backends, an unfiltered request has a fixed shape.
+    # Without a queryset or custom backends, a request's SQL depends only on its shape.
     shapes = Shapes() if single_table and not runtime.scoped else None
 
     async def handle(request: Request) -> Response:
@@ -123,11 +151,16 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
         items = ordering_items(query.ordering, table)
         signature = _signature(items)
         selected = _selected_columns(layout.columns, items)
+        bound = query_values(query, search_pattern)
         statement_for: StatementFor
-        if shapes is not None and not query.filters and not query.search:
+        if shapes is not None:
+            shape = query_shape(query)
 
             def statement_for(kind: str, build: Callable[[Select[Any]], Select[Any]]) -> Any:
-                return shapes.get((kind, signature), lambda: build(select(*selected)))
+                return shapes.get(
+                    (kind, signature, shape),
+                    lambda: build(_apply_built_ins(runtime, select(*selected), query)),
+                )
 
         else:
             base = select(*selected)
@@ -141,13 +174,15 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
         if cursor_style:
             order = [column.name for column in selected]
             positions = [order.index(column.name) for column, _ in items]
-            return await _cursor_page(runtime, statement_for, query, items, signature, positions)
+            return await _cursor_page(
+                runtime, statement_for, query, items, signature, positions, bound
+            )
         clauses = order_clauses(items)
         if query.ordering is None and scope.order_by:
             clauses = [*scope.order_by, *([] if scope.orders_by_id else clauses[-1:])]
         if pagination is None:
             ordered = statement_for("all", lambda base: base.order_by(*clauses))
-            rows = await db.read(ops.fetch_rows, ordered)
+            rows = await db.read(ops.fetch_rows, ordered, bound)
             return Response(encoder.results(rows), media_type=JSON)
         size = query.page_size or pagination.page_size
         page_rows = statement_for(
@@ -159,7 +194,7 @@ def list_handler(runtime: EndpointRuntime) -> Handler:
         counted = statement_for(
             "count", lambda base: count_statement(base, table, single_table=single_table)
         )
-        window = {LIMIT: size, OFFSET: (query.page - 1) * size}
+        window = {**bound, LIMIT: size, OFFSET: (query.page - 1) * size}
         rows, count = await db.read(ops.fetch_page, page_rows, counted, window)
         pages = math.ceil(count / size)
         previous = min(query.page - 1, pages) if query.page > 1 and pages else None
@@ -182,6 +217,7 @@ async def _cursor_page(
     items: OrderItems,
     signature: str,
     positions: Sequence[int],
+    bound: dict[str, Any],
 ) -> Response:
     """R8.8: read ``size + 1`` rows past (or before) the boundary to learn if more exist."""
     pagination = runtime.spec.pagination
@@ -201,7 +237,7 @@ async def _cursor_page(
         return base.order_by(*order_clauses(directed)).limit(limit_parameter())
 
     kind = "first" if boundary is None else "after" if forward else "before"
-    values = {LIMIT: size + 1, **(keyset_values(boundary.values) if boundary else {})}
+    values = {**bound, LIMIT: size + 1, **(keyset_values(boundary.values) if boundary else {})}
     rows: Sequence[Any] = await runtime.db.read(ops.fetch_rows, statement_for(kind, build), values)
     more = len(rows) > size
     rows = list(rows[:size])

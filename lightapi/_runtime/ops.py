@@ -37,12 +37,12 @@ def fetch_rows(
 
 
 def fetch_page(
-    connection: Connection, rows: Select[Any], count: Select[Any], window: Mapping[str, Any]
+    connection: Connection, rows: Select[Any], count: Select[Any], values: Mapping[str, Any]
 ) -> tuple[Sequence[Row[Any]], int]:
-    """A page (``window``: its limit and offset) and the total it belongs to, read in one
-    transaction so they agree."""
-    total = connection.execute(count).scalar_one()
-    return connection.execute(rows, window).all(), int(total)
+    """A page and the total it belongs to, read in one transaction so they agree; ``values``
+    binds both (the page's limit and offset are ignored by the count)."""
+    total = connection.execute(count, values).scalar_one()
+    return connection.execute(rows, values).all(), int(total)
 
 
 def insert_row(

@@ -161,9 +161,14 @@ _COMPARISONS: Final = {
 }
 
 
-def filter_condition(column: Column[Any], term: FilterTerm) -> ColumnElement[bool]:
-    """One FieldFilter term (R7.3, R7.4); ``ne`` also matches NULL rows."""
-    value = term.value
+def filter_condition(
+    column: Column[Any], term: FilterTerm, name: str | None = None
+) -> ColumnElement[bool]:
+    """One FieldFilter term (R7.3, R7.4); ``ne`` also matches NULL rows. With ``name`` the
+    value is left to a bind parameter of that name, so the condition can be reused."""
+    if term.operator == "isnull":
+        return column.is_(None) if term.value else column.is_not(None)
+    value: Any = term.value if name is None else bindparam(name, expanding=term.operator == "in")
     condition: Any
     if term.operator in _COMPARISONS:
         condition = _COMPARISONS[term.operator](column, value)
@@ -171,8 +176,6 @@ def filter_condition(column: Column[Any], term: FilterTerm) -> ColumnElement[boo
         condition = or_(column != value, column.is_(None))
     elif term.operator == "in":
         condition = column.in_(value)
-    elif term.operator == "isnull":
-        condition = column.is_(None) if value else column.is_not(None)
     else:
         raise ValueError(f"unknown operator {term.operator!r}")
     return cast("ColumnElement[bool]", condition)
@@ -183,9 +186,16 @@ def escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_condition(columns: Sequence[Column[Any]], term: str) -> ColumnElement[bool]:
-    """Any search column contains ``term``, case-insensitively (ILIKE or lower() LIKE)."""
-    pattern = f"%{escape_like(term)}%"
+def search_pattern(term: str) -> str:
+    return f"%{escape_like(term)}%"
+
+
+def search_condition(
+    columns: Sequence[Column[Any]], term: str, name: str | None = None
+) -> ColumnElement[bool]:
+    """Any search column contains ``term``, case-insensitively (ILIKE or lower() LIKE); with
+    ``name`` the pattern is left to a bind parameter of that name."""
+    pattern: Any = search_pattern(term) if name is None else bindparam(name)
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 

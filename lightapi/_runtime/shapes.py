@@ -1,33 +1,66 @@
-"""List statements whose shape is fixed, built once and reused with bound values (R21.1).
+"""List statements built once per shape and reused with bound values (R21.1).
 
-A list request without filters, search or a queryset scope reads the whole table in one of a
-few orders: its SELECT depends only on the ordering and on the kind of page (a page-number
-page, a first cursor page, the page after or before a cursor). Such statements are built on
-first use with bind parameters for the page size, the offset and the keyset values, and kept
-per endpoint, so that a request binds values instead of building and hashing a new Select.
-Requests with filters build their statement as before.
+Every value a list request brings (filter values, the search pattern, page size and offset,
+cursor keyset values) reaches SQL as a named bind parameter. What is left, the shape, is the
+kind of page (a page-number page, a first cursor page, the page after or before a cursor), the
+ordering and which filters are used with which operators. On endpoints without a queryset scope
+or custom filter backends (whose SQL may depend on anything in the request) the statement of a
+shape is built on first use and kept, so that a request binds values instead of building and
+hashing a new Select.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import BindParameter, Integer, Select, bindparam
+from sqlalchemy import BigInteger, BindParameter, Select, bindparam
+
+if TYPE_CHECKING:
+    from lightapi._runtime.listing import ListQuery
 
 LIMIT: Final = "lightapi_limit"
 OFFSET: Final = "lightapi_offset"
-MAX_SHAPES: Final = 256  # orderings are whitelisted, but their combinations are many
+SEARCH: Final = "lightapi_search"
+MAX_SHAPES: Final = 256  # names and operators are whitelisted, but their combinations are many
 
-ShapeKey = tuple[str, str]  # the page kind and the ordering signature ("-views,title,id")
+# The page kind, the ordering signature ("-views,title,id") and the filters' shape.
+ShapeKey = tuple[str, str, tuple[Any, ...]]
 
 
+def filter_parameter(index: int) -> str:
+    return f"lightapi_filter_{index}"
+
+
+def query_shape(query: ListQuery) -> tuple[Any, ...]:
+    """What of the filters and search changes the SQL: each filter's field and operator (and
+    the value of ``isnull``, written as IS NULL or IS NOT NULL), and whether there is a search."""
+    terms = tuple(
+        (term.field, term.operator, term.value if term.operator == "isnull" else None)
+        for term in query.filters
+    )
+    return (terms, query.search is not None)
+
+
+def query_values(query: ListQuery, pattern: Callable[[str], str]) -> dict[str, Any]:
+    """The bound values of the filters and of the search ``pattern``."""
+    values = {
+        filter_parameter(index): term.value
+        for index, term in enumerate(query.filters)
+        if term.operator != "isnull"
+    }
+    if query.search is not None:
+        values[SEARCH] = pattern(query.search)
+    return values
+
+
+# BIGINT: asyncpg casts parameters to their type, and an offset of page 10^9 (R8.5) passes int4.
 def limit_parameter() -> BindParameter[int]:
-    return bindparam(LIMIT, type_=Integer)
+    return bindparam(LIMIT, type_=BigInteger)
 
 
 def offset_parameter() -> BindParameter[int]:
-    return bindparam(OFFSET, type_=Integer)
+    return bindparam(OFFSET, type_=BigInteger)
 
 
 def keyset_parameters(count: int) -> list[BindParameter[Any]]:
