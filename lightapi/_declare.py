@@ -6,10 +6,12 @@ every rule lives in ``lightapi.spec`` and is shared with the YAML front end and 
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 import typing
 from collections.abc import Callable, Iterator
+from types import CodeType
 from typing import Any
 
 from lightapi._source import ClassSource
@@ -84,18 +86,31 @@ def take_defaults(cls: type) -> dict[str, Any]:
     return defaults
 
 
-def _resolve(klass: type, annotation: Any) -> tuple[Any, str | None]:
+@functools.lru_cache(maxsize=1024)
+def _compiled(annotation: str) -> CodeType:
+    """An annotation's code, compiled once: a module repeats the same few annotations."""
+    return compile(annotation, "<string>", "eval")  # the file name eval() would report
+
+
+def _namespaces(klass: type) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Where a class's string annotations are evaluated, as ``typing.get_type_hints`` does:
+    its module's globals (the module dict itself, not a copy) and the class body's names."""
+    module = sys.modules.get(klass.__module__)
+    return (vars(module) if module is not None else {}), dict(vars(klass))
+
+
+def _resolve(
+    annotation: Any, namespaces: tuple[dict[str, Any], dict[str, Any]]
+) -> tuple[Any, str | None]:
     if not isinstance(annotation, str):
         return annotation, None
-    module = sys.modules.get(klass.__module__)
-    namespace = dict(vars(module)) if module is not None else {}
     resolved: Any = annotation
     try:
         # A quoted annotation under ``from __future__ import annotations`` is a string twice.
         for _ in range(3):
             if not isinstance(resolved, str):
                 break
-            resolved = eval(resolved, namespace, dict(vars(klass)))
+            resolved = eval(_compiled(resolved), *namespaces)
     except Exception as error:  # any failure to evaluate is reported as LA001
         return None, f"{type(error).__name__}: {error}"
     return resolved, None
@@ -108,8 +123,9 @@ def field_declarations(cls: type, base: type) -> tuple[FieldDecl, ...]:
         annotations = inspect.get_annotations(klass)
         defaults = _class_defaults(klass)
         source = class_source(klass)
+        namespaces = _namespaces(klass)
         for name in own_field_names(klass):
-            resolved, error = _resolve(klass, annotations[name])
+            resolved, error = _resolve(annotations[name], namespaces)
             if error is None and _is_classvar(resolved):
                 continue
             found[name] = field_declaration(
