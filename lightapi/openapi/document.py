@@ -46,6 +46,16 @@ METHOD_NOT_ALLOWED = {
 }
 
 
+class _Owned(dict[str, Any]):
+    """The operations of one path, built for one ``APISpec.path()`` call and never reused.
+
+    apispec deep-copies what ``path()`` is given, in case the caller reuses it; ours is fresh,
+    and that copy was a third of the document's build time for 200 endpoints (issue #12)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Owned:
+        return self
+
+
 def _path_item(app: AppSpec, route: RouteSpec) -> tuple[dict[str, Any], list[Any]]:
     """The operations of one route, by lower-case verb, and its path parameters."""
     match route.kind:
@@ -93,7 +103,7 @@ def build_document(app: AppSpec, models: Mapping[str, EndpointModels]) -> dict[s
     for route in app.routes:
         operations, parameters = _path_item(app, route)
         if operations:
-            document.path(path=route.path, operations=operations, parameters=parameters)
+            document.path(path=route.path, operations=_Owned(operations), parameters=parameters)
     built = document.to_dict()
     order = ("openapi", "info", "paths", "components")  # the order readers expect
     return {key: built[key] for key in (*order, *(key for key in built if key not in order))}
