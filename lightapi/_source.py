@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import functools
 import linecache
+from collections.abc import Iterator
 
 from lightapi.spec.diagnostics import relative_path
 from lightapi.spec.model import SourceLocation
@@ -33,11 +34,22 @@ def _tree(filename: str) -> ast.Module | None:
     return tree
 
 
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement under ``body``, nested ones included; a class statement is only ever a
+    statement, so expressions (most of a module's nodes) need no visit."""
+    for statement in body:
+        yield statement
+        for name in ("body", "orelse", "finalbody"):
+            yield from _statements(getattr(statement, name, []))
+        for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+            yield from _statements(part.body)
+
+
 @functools.lru_cache(maxsize=64)
 def _classes_by_name(tree: ast.Module) -> dict[str, list[ast.ClassDef]]:
-    """Every ``class`` statement of a module by name: one walk per file, not one per class."""
+    """Every ``class`` statement of a module by name: one pass per file, not one per class."""
     classes: dict[str, list[ast.ClassDef]] = {}
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.ClassDef):
             classes.setdefault(node.name, []).append(node)
     return classes
