@@ -299,7 +299,9 @@ def run(settings: Settings) -> Outcome:
                         f" {settings.duration:g} s (RSS start after {settings.warmup:g} s),"
                         f" uvicorn pid {process.pid} at {base_url}; {placement.describe()}"
                     )
-                    with CpuMeter(process.pid, cache.server_pid()) as meter:
+                    redis_pid = cache.server_pid()
+                    services = (redis_pid,) if redis_pid is not None else ()
+                    with CpuMeter(process.pid, services) as meter:
                         tally, ledger, sampler, elapsed = asyncio.run(
                             _drive(port_of(base_url), process.pid, settings, password)
                         )
