@@ -138,7 +138,8 @@ def details(document: dict[str, Any]) -> str:
     if cpu is not None and cpu["server"] is not None:
         lines.append(
             f"CPU cores used: server {cpu['server']:.2f}, load generator"
-            f" {cpu['load_generator']:.2f}, redis {cpu['services'] or 0:.2f}, other {cpu['other']:.2f}"
+            f" {cpu['load_generator']:.2f}, redis {cpu['services'] or 0:.2f},"
+            f" other {cpu['other']:.2f}"
         )
     check = document["verification"]
     lines.append(
